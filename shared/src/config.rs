@@ -1,0 +1,162 @@
+//! Configuration from the environment, read once per cold start.
+
+use std::env;
+
+/// Where a secret comes from: a value in the environment (local runs and tests) or an SSM
+/// SecureString parameter (deployed), fetched on first use and cached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// The secret itself.
+    Value(String),
+    /// The name of an SSM SecureString parameter holding it.
+    SsmParameter(String),
+}
+
+/// The bootstrap admin credential pair, valid before any credential is registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BootstrapAdmin {
+    /// Its `i_code`.
+    pub i_code: String,
+    /// Its `order_no`.
+    pub order_no: u64,
+}
+
+/// Everything a function reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `TABLE_NAME`: the single DynamoDB table.
+    pub table_name: String,
+    /// `JWT_SECRET` or `JWT_SECRET_PARAMETER`.
+    pub jwt_secret: SecretSource,
+    /// `TOKEN_TTL_SECONDS` (default 7 days).
+    pub token_ttl_seconds: i64,
+    /// `BOOTSTRAP_ADMIN_I_CODE` + `BOOTSTRAP_ADMIN_ORDER_NO`, both or neither.
+    pub bootstrap_admin: Option<BootstrapAdmin>,
+    /// `TIM_SDKAPPID`: the Tencent IM application id (0 when unset).
+    pub tim_sdk_app_id: u64,
+    /// `TIM_SECRET_KEY` or `TIM_SECRET_PARAMETER`, when IM is configured.
+    pub tim_secret: Option<SecretSource>,
+    /// `ASSET_BASE_URL`: prefix of public file URLs.
+    pub asset_base_url: String,
+}
+
+/// A missing or malformed setting.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+/// Seven days, the contract's default token lifetime.
+pub const DEFAULT_TOKEN_TTL_SECONDS: i64 = 7 * 24 * 3600;
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| env::var(name).ok().filter(|value| !value.is_empty()))
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let required =
+            |name: &str| lookup(name).ok_or_else(|| ConfigError(format!("{name} is not set")));
+        let secret = |value: &str, parameter: &str| {
+            lookup(value)
+                .map(SecretSource::Value)
+                .or_else(|| lookup(parameter).map(SecretSource::SsmParameter))
+        };
+        let number = |name: &str, default: i64| -> Result<i64, ConfigError> {
+            lookup(name).map_or(Ok(default), |raw| {
+                raw.parse()
+                    .map_err(|_| ConfigError(format!("{name} must be an integer")))
+            })
+        };
+        let bootstrap_admin = match (
+            lookup("BOOTSTRAP_ADMIN_I_CODE"),
+            lookup("BOOTSTRAP_ADMIN_ORDER_NO"),
+        ) {
+            (Some(i_code), Some(order_no)) => Some(BootstrapAdmin {
+                i_code,
+                order_no: order_no.parse().map_err(|_| {
+                    ConfigError("BOOTSTRAP_ADMIN_ORDER_NO must be an integer".into())
+                })?,
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError(
+                    "set both BOOTSTRAP_ADMIN_I_CODE and BOOTSTRAP_ADMIN_ORDER_NO, or neither"
+                        .into(),
+                ))
+            }
+        };
+        let token_ttl_seconds = number("TOKEN_TTL_SECONDS", DEFAULT_TOKEN_TTL_SECONDS)?;
+        if token_ttl_seconds <= 0 {
+            return Err(ConfigError("TOKEN_TTL_SECONDS must be positive".into()));
+        }
+        Ok(Config {
+            table_name: required("TABLE_NAME")?,
+            jwt_secret: secret("JWT_SECRET", "JWT_SECRET_PARAMETER")
+                .ok_or_else(|| ConfigError("set JWT_SECRET or JWT_SECRET_PARAMETER".into()))?,
+            token_ttl_seconds,
+            bootstrap_admin,
+            tim_sdk_app_id: u64::try_from(number("TIM_SDKAPPID", 0)?)
+                .map_err(|_| ConfigError("TIM_SDKAPPID must not be negative".into()))?,
+            tim_secret: secret("TIM_SECRET_KEY", "TIM_SECRET_PARAMETER"),
+            asset_base_url: lookup("ASSET_BASE_URL")
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn minimal_and_defaults() {
+        let config = config(&[("TABLE_NAME", "t"), ("JWT_SECRET_PARAMETER", "/p")]).unwrap();
+        assert_eq!(config.jwt_secret, SecretSource::SsmParameter("/p".into()));
+        assert_eq!(config.token_ttl_seconds, DEFAULT_TOKEN_TTL_SECONDS);
+        assert!(config.bootstrap_admin.is_none() && config.tim_secret.is_none());
+    }
+
+    #[test]
+    fn value_wins_over_parameter() {
+        let config = config(&[
+            ("TABLE_NAME", "t"),
+            ("JWT_SECRET", "s"),
+            ("JWT_SECRET_PARAMETER", "/p"),
+            ("ASSET_BASE_URL", "http://x/"),
+        ])
+        .unwrap();
+        assert_eq!(config.jwt_secret, SecretSource::Value("s".into()));
+        assert_eq!(config.asset_base_url, "http://x");
+    }
+
+    #[test]
+    fn refusals() {
+        assert!(config(&[("JWT_SECRET", "s")]).is_err());
+        assert!(config(&[("TABLE_NAME", "t")]).is_err());
+        let half = [
+            ("TABLE_NAME", "t"),
+            ("JWT_SECRET", "s"),
+            ("BOOTSTRAP_ADMIN_I_CODE", "a"),
+        ];
+        assert!(config(&half).is_err());
+        let bad_ttl = [
+            ("TABLE_NAME", "t"),
+            ("JWT_SECRET", "s"),
+            ("TOKEN_TTL_SECONDS", "x"),
+        ];
+        assert!(config(&bad_ttl).is_err());
+    }
+}

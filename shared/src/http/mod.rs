@@ -1,0 +1,12 @@
+//! HTTP plumbing for the homemaking-style `/v1/` routes: the response envelope, request
+//! extraction that turns bad input into 10000, the token extractor and pagination.
+
+mod envelope;
+mod extract;
+mod identity;
+mod page;
+
+pub use envelope::{created, envelope_layer, ok, with_envelope, Created, Envelope};
+pub use extract::{IdPath, JsonBody, QueryParams};
+pub use identity::{bearer_token, AdminUser, CurrentUser};
+pub use page::{Page, PageNumber, PageQuery, PageSize, MAX_PAGE_SIZE};

@@ -1,0 +1,20 @@
+//! The core every function shares: configuration, errors, HTTP plumbing, auth, models,
+//! state machines and the single-table store.
+
+pub mod auth;
+pub mod category;
+pub mod config;
+pub mod credential;
+pub mod error;
+pub mod http;
+pub mod identity;
+pub mod lambda;
+pub mod state;
+pub mod store;
+pub mod text;
+pub mod tim;
+pub mod time;
+pub mod user;
+
+pub use error::ApiError;
+pub use state::AppState;

@@ -1,0 +1,143 @@
+//! Request text that cannot hold bad values: length-checked strings.
+
+use serde::{Deserialize, Serialize};
+
+/// A string of `MIN..=MAX` characters (Unicode scalar values) after trimming. Deserializing
+/// anything else fails, so a request body holding one is already valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BoundedText<const MIN: usize, const MAX: usize>(String);
+
+impl<const MIN: usize, const MAX: usize> BoundedText<MIN, MAX> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, owned.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl<const MIN: usize, const MAX: usize> TryFrom<String> for BoundedText<MIN, MAX> {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        let trimmed = value.trim();
+        let length = trimmed.chars().count();
+        if length < MIN || length > MAX {
+            return Err(format!("must be {MIN} to {MAX} characters, got {length}"));
+        }
+        if trimmed
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return Err("must not contain control characters".to_owned());
+        }
+        Ok(BoundedText(trimmed.to_owned()))
+    }
+}
+
+impl<const MIN: usize, const MAX: usize> From<BoundedText<MIN, MAX>> for String {
+    fn from(value: BoundedText<MIN, MAX>) -> String {
+        value.0
+    }
+}
+
+/// A credential's `i_code`: 1–64 letters, digits, `-` or `_` (it is part of a key).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ICode(String);
+
+impl ICode {
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ICode {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        let valid = (1..=64).contains(&value.len())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if valid {
+            Ok(ICode(value))
+        } else {
+            Err("must be 1 to 64 letters, digits, '-' or '_'".to_owned())
+        }
+    }
+}
+
+impl From<ICode> for String {
+    fn from(value: ICode) -> String {
+        value.0
+    }
+}
+
+/// A positive integer in a request (ids, order numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "u64")]
+pub struct PositiveInt(u64);
+
+impl PositiveInt {
+    /// The number.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for PositiveInt {
+    type Error = String;
+
+    fn try_from(value: i64) -> Result<Self, String> {
+        u64::try_from(value)
+            .ok()
+            .filter(|value| *value > 0)
+            .map(PositiveInt)
+            .ok_or_else(|| "must be a positive integer".to_owned())
+    }
+}
+
+impl From<PositiveInt> for u64 {
+    fn from(value: PositiveInt) -> u64 {
+        value.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_text() {
+        type Name = BoundedText<1, 3>;
+        assert_eq!(
+            Name::try_from(" 保洁 ".to_owned()).unwrap().as_str(),
+            "保洁"
+        );
+        assert!(Name::try_from("".to_owned()).is_err());
+        assert!(Name::try_from("   ".to_owned()).is_err());
+        assert!(Name::try_from("四个字符".to_owned()).is_err());
+        assert!(Name::try_from("a\u{0}".to_owned()).is_err());
+    }
+
+    #[test]
+    fn i_code() {
+        assert!(ICode::try_from("abc-DEF_09".to_owned()).is_ok());
+        assert!(ICode::try_from("".to_owned()).is_err());
+        assert!(ICode::try_from("a#b".to_owned()).is_err());
+        assert!(ICode::try_from("x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn positive_int() {
+        assert_eq!(PositiveInt::try_from(5).unwrap().get(), 5);
+        assert!(PositiveInt::try_from(0).is_err());
+        assert!(PositiveInt::try_from(-3).is_err());
+    }
+}

@@ -1,0 +1,182 @@
+//! Users: the person behind a credential pair, shown as the seed's user object
+//! (`publisher`, `consumer`, `author`, `GET /v1/user`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+use crate::text::BoundedText;
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// User id.
+    pub id: u64,
+    /// WeChat nickname (昵称).
+    pub nickname: String,
+    /// Avatar URL (头像).
+    pub avatar: String,
+    /// Real name (真实姓名), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_name: Option<String>,
+    /// 0 unknown, 1 male, 2 female.
+    pub gender: u8,
+    /// Phone number (手机号码), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tel: Option<String>,
+    /// Roles (admin, company, designer).
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    /// For a designer: the user id of their design company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<u64>,
+    /// Created at, Unix seconds.
+    pub created_at: i64,
+}
+
+/// The seed's user object: `{id, nickname, avatar, real_name, gender, tel}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    /// User id.
+    pub id: u64,
+    /// Nickname.
+    pub nickname: String,
+    /// Avatar URL.
+    pub avatar: String,
+    /// Real name or null.
+    pub real_name: Option<String>,
+    /// 0 unknown, 1 male, 2 female.
+    pub gender: u8,
+    /// Phone or null.
+    pub tel: Option<String>,
+}
+
+impl From<&User> for UserView {
+    fn from(user: &User) -> Self {
+        UserView {
+            id: user.id,
+            nickname: user.nickname.clone(),
+            avatar: user.avatar.clone(),
+            real_name: user.real_name.clone(),
+            gender: user.gender,
+            tel: user.tel.clone(),
+        }
+    }
+}
+
+/// Gender as the seed encodes it: 1 male, 2 female; 0 (unknown) is what a new user has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "u8")]
+pub struct Gender(u8);
+
+impl TryFrom<i64> for Gender {
+    type Error = String;
+
+    fn try_from(value: i64) -> Result<Self, String> {
+        match value {
+            0..=2 => Ok(Gender(value as u8)),
+            _ => Err("must be 1 (male), 2 (female) or 0 (unknown)".to_owned()),
+        }
+    }
+}
+
+impl From<Gender> for u8 {
+    fn from(value: Gender) -> u8 {
+        value.0
+    }
+}
+
+/// A phone number: 3–20 digits, optionally with `+`, `-` or spaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Tel(String);
+
+impl TryFrom<String> for Tel {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        let value = value.trim().to_owned();
+        let digits = value.chars().filter(char::is_ascii_digit).count();
+        let allowed = value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '));
+        if allowed && (3..=20).contains(&digits) && value.len() <= 24 {
+            Ok(Tel(value))
+        } else {
+            Err("must be a phone number of 3 to 20 digits".to_owned())
+        }
+    }
+}
+
+impl From<Tel> for String {
+    fn from(value: Tel) -> String {
+        value.0
+    }
+}
+
+/// `PUT /v1/user`: the profile fields a user may change (never id, roles or company).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProfileUpdate {
+    /// Nickname, 1–32 characters.
+    pub nickname: BoundedText<1, 32>,
+    /// Avatar URL, up to 500 characters.
+    pub avatar: BoundedText<0, 500>,
+    /// Gender.
+    pub gender: Gender,
+    /// Real name, up to 32 characters; null or absent clears it.
+    #[serde(default)]
+    pub real_name: Option<BoundedText<0, 32>>,
+    /// Phone; null or absent clears it.
+    #[serde(default)]
+    pub tel: Option<Tel>,
+}
+
+impl ProfileUpdate {
+    /// `user` with this update applied.
+    pub fn apply(self, mut user: User) -> User {
+        user.nickname = self.nickname.into_inner();
+        user.avatar = self.avatar.into_inner();
+        user.gender = self.gender.into();
+        user.real_name = self
+            .real_name
+            .map(BoundedText::into_inner)
+            .filter(|name| !name.is_empty());
+        user.tel = self.tel.map(String::from);
+        user
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gender_and_tel() {
+        assert!(Gender::try_from(2).is_ok());
+        assert!(Gender::try_from(3).is_err());
+        assert!(Tel::try_from("020-81167888".to_owned()).is_ok());
+        assert!(Tel::try_from("call me".to_owned()).is_err());
+        assert!(Tel::try_from("12".to_owned()).is_err());
+    }
+
+    #[test]
+    fn update_keeps_identity() {
+        let user = User {
+            id: 7,
+            nickname: "a".into(),
+            avatar: String::new(),
+            real_name: Some("x".into()),
+            gender: 0,
+            tel: None,
+            roles: vec![Role::Admin],
+            company_id: None,
+            created_at: 1,
+        };
+        let update: ProfileUpdate =
+            serde_json::from_str(r#"{"nickname":"沁塵","avatar":"http://a/b.png","gender":1}"#)
+                .unwrap();
+        let updated = update.apply(user);
+        assert_eq!((updated.id, updated.roles.clone()), (7, vec![Role::Admin]));
+        assert_eq!((updated.nickname.as_str(), updated.gender), ("沁塵", 1));
+        assert_eq!(updated.real_name, None);
+    }
+}
