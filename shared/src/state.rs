@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, SdkConfig};
+use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
 use tokio::sync::OnceCell;
 
 use crate::auth::TokenSigner;
@@ -30,9 +30,14 @@ struct Inner {
     clock: Clock,
 }
 
-/// The SDK configuration with explicit time limits, well under API Gateway's 29 s: a
-/// stalled DynamoDB answers the client with 10025 instead of hanging.
+/// The SDK configuration from the environment, with [`sdk_defaults`].
 pub async fn load_sdk_config() -> SdkConfig {
+    sdk_defaults().load().await
+}
+
+/// SDK defaults with explicit time limits, well under API Gateway's 29 s: a stalled
+/// DynamoDB answers the client with 10025 instead of hanging.
+pub fn sdk_defaults() -> ConfigLoader {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(2))
         .operation_attempt_timeout(Duration::from_secs(4))
@@ -41,8 +46,6 @@ pub async fn load_sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(3))
-        .load()
-        .await
 }
 
 impl AppState {

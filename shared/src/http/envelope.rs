@@ -48,7 +48,14 @@ impl<T: Serialize> IntoResponse for Created<T> {
 pub async fn envelope_layer(request: Request, next: Next) -> Response {
     let described = format!("{} {}", request.method(), request.uri().path());
     let is_head = request.method() == Method::HEAD;
+    let started = std::time::Instant::now();
     let mut response = next.run(request).await;
+    tracing::info!(
+        request = %described,
+        status = response.status().as_u16(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "handled"
+    );
     let error = match response.extensions_mut().remove::<ErrorBody>() {
         Some(error) => error,
         None => match response.status() {

@@ -1,0 +1,345 @@
+//! A test application: every function's router over a fresh table in DynamoDB Local,
+//! called with real HTTP-shaped requests, dispatched by the same route table as
+//! `cargo lambda watch`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::config::Credentials;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use shared::config::Config;
+use shared::store::Store;
+use shared::AppState;
+use tower::ServiceExt;
+
+use crate::routes::{functions, watch_routes, Dispatcher};
+use crate::{dynamodb_local, schema, workspace_root};
+
+/// The signing secret of test tokens.
+pub const JWT_SECRET: &str = "test-jwt-secret";
+/// The bootstrap admin pair of the test configuration.
+pub const BOOTSTRAP_ADMIN: (&str, u64) = ("admin-test", 1);
+/// The IM secret key of the test configuration.
+pub const TIM_SECRET_KEY: &str = "test-tim-key";
+/// The IM application id of the test configuration.
+pub const TIM_SDK_APP_ID: u64 = 1_400_000_001;
+
+/// Every function's router over one fresh table.
+pub struct TestApp {
+    /// The state the routers share.
+    pub state: AppState,
+    /// The table of this app.
+    pub table: String,
+    routers: BTreeMap<&'static str, Router>,
+    dispatcher: Dispatcher,
+    clock: Arc<AtomicI64>,
+}
+
+/// The configuration the test functions run with.
+pub fn test_config(table: &str) -> Config {
+    let settings = HashMap::from([
+        ("TABLE_NAME", table.to_owned()),
+        ("JWT_SECRET", JWT_SECRET.to_owned()),
+        ("BOOTSTRAP_ADMIN_I_CODE", BOOTSTRAP_ADMIN.0.to_owned()),
+        ("BOOTSTRAP_ADMIN_ORDER_NO", BOOTSTRAP_ADMIN.1.to_string()),
+        ("TIM_SDKAPPID", TIM_SDK_APP_ID.to_string()),
+        ("TIM_SECRET_KEY", TIM_SECRET_KEY.to_owned()),
+        ("ASSET_BASE_URL", "http://assets.test".to_owned()),
+    ]);
+    Config::from_lookup(|name| settings.get(name).cloned())
+        .unwrap_or_else(|error| panic!("test configuration: {error}"))
+}
+
+/// SDK configuration for DynamoDB Local: the product's timeouts and retries, fixed
+/// region and dummy credentials.
+pub async fn local_sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    shared::state::sdk_defaults()
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
+fn unique_table_name() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "test_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl TestApp {
+    /// A fresh table in DynamoDB Local and every router over it.
+    pub async fn new() -> TestApp {
+        let sdk = local_sdk_config(dynamodb_local::endpoint()).await;
+        let table = unique_table_name();
+        let client = aws_sdk_dynamodb::Client::new(&sdk);
+        let definition = schema::table_definition(&workspace_root().join("template.yaml"))
+            .unwrap_or_else(|error| panic!("{error}"));
+        schema::create_table(&client, &table, &definition)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
+        let clock = Arc::new(AtomicI64::new(0));
+        let reader = Arc::clone(&clock);
+        let state = AppState::with_store(
+            test_config(&table),
+            Store::new(client, &table),
+            aws_sdk_ssm::Client::new(&sdk),
+            Arc::new(move || match reader.load(Ordering::SeqCst) {
+                0 => shared::time::now(),
+                fixed => fixed,
+            }),
+        );
+        let routers = functions()
+            .into_iter()
+            .map(|(name, router)| (name, router(state.clone())))
+            .collect();
+        let routes = watch_routes().unwrap_or_else(|error| panic!("{error}"));
+        let dispatcher = Dispatcher::new(&routes).unwrap_or_else(|error| panic!("{error}"));
+        TestApp {
+            state,
+            table,
+            routers,
+            dispatcher,
+            clock,
+        }
+    }
+
+    /// Freezes the clock at `unix_seconds` (0 returns to the system clock).
+    pub fn set_now(&self, unix_seconds: i64) {
+        self.clock.store(unix_seconds, Ordering::SeqCst);
+    }
+
+    /// The router of function `name`.
+    pub fn router(&self, name: &str) -> Router {
+        self.routers
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no function {name}"))
+    }
+
+    /// Starts a request to `path` (which may carry a query string).
+    pub fn request(&self, method: Method, path: &str) -> TestRequest<'_> {
+        TestRequest {
+            app: self,
+            method,
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// `GET path`.
+    pub fn get(&self, path: &str) -> TestRequest<'_> {
+        self.request(Method::GET, path)
+    }
+
+    /// `POST path` with a JSON body.
+    pub fn post(&self, path: &str, body: Value) -> TestRequest<'_> {
+        self.request(Method::POST, path).json(body)
+    }
+
+    /// `PUT path` with a JSON body.
+    pub fn put(&self, path: &str, body: Value) -> TestRequest<'_> {
+        self.request(Method::PUT, path).json(body)
+    }
+
+    /// A token for the pair, through `POST /v1/token`.
+    pub async fn token_for(&self, i_code: &str, order_no: u64) -> String {
+        let response = self
+            .post(
+                "/v1/token",
+                json!({ "i_code": i_code, "order_no": order_no }),
+            )
+            .send()
+            .await;
+        assert_eq!(response.status, 200, "sign-in failed: {}", response.body);
+        response.data()["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token in {}", response.body))
+            .to_owned()
+    }
+
+    /// A token of the bootstrap admin.
+    pub async fn admin_token(&self) -> String {
+        self.token_for(BOOTSTRAP_ADMIN.0, BOOTSTRAP_ADMIN.1).await
+    }
+
+    /// Registers a new pair with `roles` (and `company_id`), signs in, and answers the
+    /// token and user id.
+    pub async fn member(&self, roles: &[&str], company_id: Option<u64>) -> (String, u64) {
+        static NEXT: AtomicU64 = AtomicU64::new(1000);
+        let order_no = NEXT.fetch_add(1, Ordering::Relaxed);
+        let i_code = format!("member-{order_no}");
+        let mut body = json!({ "i_code": i_code, "order_no": order_no, "roles": roles });
+        if let Some(company_id) = company_id {
+            body["company_id"] = json!(company_id);
+        }
+        let admin = self.admin_token().await;
+        let registered = self
+            .post("/v1/admin/credential", body)
+            .token(&admin)
+            .send()
+            .await;
+        assert_eq!(
+            registered.status, 201,
+            "register failed: {}",
+            registered.body
+        );
+        let token = self.token_for(&i_code, order_no).await;
+        let me = self.get("/v1/user").token(&token).send().await;
+        let id = me.data()["id"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no id in {}", me.body));
+        (token, id)
+    }
+}
+
+/// A request being built.
+pub struct TestRequest<'a> {
+    app: &'a TestApp,
+    method: Method,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl TestRequest<'_> {
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Sends the token in the seed's `token` header.
+    pub fn token(self, token: &str) -> Self {
+        self.header("token", token)
+    }
+
+    /// A JSON body.
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = body.to_string().into_bytes();
+        self.header("content-type", "application/json;charset=utf-8")
+    }
+
+    /// A raw body.
+    pub fn raw_body(mut self, body: &[u8]) -> Self {
+        self.body = body.to_vec();
+        self
+    }
+
+    /// Sends the request to the function the route table names, as API Gateway would;
+    /// an unrouted request gets API Gateway's own 404.
+    pub async fn send(self) -> TestResponse {
+        let route_path = self.path.split('?').next().unwrap_or_default().to_owned();
+        let Some(function) = self
+            .app
+            .dispatcher
+            .function(self.method.as_str(), &route_path)
+        else {
+            return TestResponse {
+                status: 404,
+                body: json!({ "message": "Not Found" }),
+                headers: HeaderMap::new(),
+            };
+        };
+        let router = self.app.router(function);
+        self.send_to(router).await
+    }
+
+    /// Sends the request straight to `router`.
+    pub async fn send_to(self, router: Router) -> TestResponse {
+        let mut request = Request::builder().method(self.method).uri(&self.path);
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        let request = request
+            .body(Body::from(self.body))
+            .unwrap_or_else(|error| panic!("bad test request: {error}"));
+        let response = router
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|error| match error {});
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map(|collected| collected.to_bytes())
+            .unwrap_or_default();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        TestResponse {
+            status,
+            body,
+            headers,
+        }
+    }
+}
+
+/// A response: status, JSON body (or the text as a JSON string), headers.
+#[derive(Debug)]
+pub struct TestResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Parsed body (`null` when empty).
+    pub body: Value,
+    /// Headers.
+    pub headers: HeaderMap,
+}
+
+impl TestResponse {
+    /// `error_code` of the envelope.
+    pub fn code(&self) -> i64 {
+        self.body["error_code"].as_i64().unwrap_or(-1)
+    }
+
+    /// `data` of the envelope.
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+
+    /// Asserts a failure envelope with `status` and `code` and the request description.
+    #[track_caller]
+    pub fn assert_error(&self, status: u16, code: i64) {
+        assert_eq!(
+            (self.status, self.code()),
+            (status, code),
+            "unexpected answer: {}",
+            self.body
+        );
+        assert!(self.body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(self.body["request"]
+            .as_str()
+            .is_some_and(|r| r.contains(' ')));
+    }
+
+    /// Asserts a success envelope with `status`.
+    #[track_caller]
+    pub fn assert_ok(&self, status: u16) {
+        assert_eq!(
+            (self.status, self.code()),
+            (status, 0),
+            "unexpected answer: {}",
+            self.body
+        );
+        assert_eq!(self.body["message"], "ok");
+    }
+}

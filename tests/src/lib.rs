@@ -1,0 +1,19 @@
+//! The local stack and the black-box test harness: DynamoDB Local, the table as
+//! `template.yaml` defines it, the route tables, every function's router, and the demo
+//! fixture.
+
+pub mod app;
+pub mod dynamodb_local;
+pub mod fixture;
+pub mod routes;
+pub mod schema;
+
+use std::path::PathBuf;
+
+/// The workspace root (where `Cargo.toml` and `template.yaml` live).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
