@@ -17,6 +17,7 @@ use shared::store::Store;
 use shared::AppState;
 use tower::ServiceExt;
 
+use crate::calls::CallLog;
 use crate::routes::{functions, watch_routes, Dispatcher};
 use crate::{dynamodb_local, schema, workspace_root};
 
@@ -38,6 +39,7 @@ pub struct TestApp {
     routers: BTreeMap<&'static str, Router>,
     dispatcher: Dispatcher,
     clock: Arc<AtomicI64>,
+    calls: CallLog,
 }
 
 /// The configuration the test functions run with.
@@ -85,7 +87,12 @@ impl TestApp {
     pub async fn new() -> TestApp {
         let sdk = local_sdk_config(dynamodb_local::endpoint()).await;
         let table = unique_table_name();
-        let client = aws_sdk_dynamodb::Client::new(&sdk);
+        let calls = CallLog::default();
+        let client = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&sdk)
+                .interceptor(calls.clone())
+                .build(),
+        );
         let definition = schema::table_definition(&workspace_root().join("template.yaml"))
             .unwrap_or_else(|error| panic!("{error}"));
         schema::create_table(&client, &table, &definition)
@@ -114,7 +121,13 @@ impl TestApp {
             routers,
             dispatcher,
             clock,
+            calls,
         }
+    }
+
+    /// The DynamoDB operations called since the last call of `calls` (or since creation).
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.take()
     }
 
     /// Freezes the clock at `unix_seconds` (0 returns to the system clock).

@@ -3,6 +3,7 @@
 //! fixture.
 
 pub mod app;
+pub mod calls;
 pub mod dynamodb_local;
 pub mod fixture;
 pub mod routes;

@@ -33,7 +33,7 @@ pub struct Store {
     table: String,
 }
 
-/// Where a record lives: its table key and, when listed through an index, its index keys.
+/// Where a record lives: its table key and, when listed through indexes, its index keys.
 /// Records themselves carry no key attributes; [`ItemKey::item`] merges them in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemKey {
@@ -41,8 +41,8 @@ pub struct ItemKey {
     pub pk: String,
     /// `SK`.
     pub sk: String,
-    /// `GSI1PK` / `GSI1SK`, when the record is listed through `GSI1`.
-    pub gsi1: Option<(String, String)>,
+    /// Index keys, by index: (`GSInPK`, `GSInSK`).
+    pub indexes: Vec<(Index, String, String)>,
 }
 
 impl ItemKey {
@@ -51,13 +51,14 @@ impl ItemKey {
         ItemKey {
             pk: pk.into(),
             sk: sk.into(),
-            gsi1: None,
+            indexes: Vec::new(),
         }
     }
 
-    /// The same record, also listed in `GSI1` under `pk`, ordered by `sk`.
-    pub fn with_gsi1(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
-        self.gsi1 = Some((pk.into(), sk.into()));
+    /// The same record, also listed in `index` under partition `pk`, ordered by `sk`.
+    pub fn with(mut self, index: Index, pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        self.indexes.retain(|(existing, _, _)| *existing != index);
+        self.indexes.push((index, pk.into(), sk.into()));
         self
     }
 
@@ -70,9 +71,9 @@ impl ItemKey {
     pub fn item<T: Serialize>(&self, record: &T) -> Result<Item, ApiError> {
         let mut item = to_item(record)?;
         item.extend(self.key());
-        if let Some((pk, sk)) = &self.gsi1 {
-            item.insert("GSI1PK".to_owned(), s(pk.clone()));
-            item.insert("GSI1SK".to_owned(), s(sk.clone()));
+        for (index, pk, sk) in &self.indexes {
+            item.insert(index.partition_attribute().to_owned(), s(pk.clone()));
+            item.insert(index.sort_attribute().to_owned(), s(sk.clone()));
         }
         Ok(item)
     }
@@ -367,11 +368,16 @@ impl Store {
     }
 }
 
-/// The table's global secondary indexes (see `template.yaml`).
+/// The table's overloaded global secondary indexes (see `template.yaml` and
+/// `docs/storage.md` for what each partition prefix holds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Index {
     /// `GSI1`: `GSI1PK` / `GSI1SK`.
     Gsi1,
+    /// `GSI2`: `GSI2PK` / `GSI2SK`.
+    Gsi2,
+    /// `GSI3`: `GSI3PK` / `GSI3SK`.
+    Gsi3,
 }
 
 impl Index {
@@ -379,12 +385,26 @@ impl Index {
     pub fn name(self) -> &'static str {
         match self {
             Index::Gsi1 => "GSI1",
+            Index::Gsi2 => "GSI2",
+            Index::Gsi3 => "GSI3",
         }
     }
 
-    fn partition_attribute(self) -> &'static str {
+    /// The index's partition-key attribute.
+    pub fn partition_attribute(self) -> &'static str {
         match self {
             Index::Gsi1 => "GSI1PK",
+            Index::Gsi2 => "GSI2PK",
+            Index::Gsi3 => "GSI3PK",
+        }
+    }
+
+    /// The index's sort-key attribute.
+    pub fn sort_attribute(self) -> &'static str {
+        match self {
+            Index::Gsi1 => "GSI1SK",
+            Index::Gsi2 => "GSI2SK",
+            Index::Gsi3 => "GSI3SK",
         }
     }
 }
