@@ -6,6 +6,7 @@ pub mod category;
 pub mod config;
 pub mod credential;
 pub mod error;
+pub mod file;
 pub mod http;
 pub mod identity;
 pub mod lambda;

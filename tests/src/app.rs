@@ -356,3 +356,33 @@ impl TestResponse {
         assert_eq!(self.body["message"], "ok");
     }
 }
+
+impl TestApp {
+    /// Records a `ready` image file owned by `owner_id` (as if uploaded and processed) and
+    /// answers its id — for tests of routes that attach photos.
+    pub async fn ready_file(&self, owner_id: u64) -> u64 {
+        let store = self.state.store();
+        let id = store
+            .next_id("file")
+            .await
+            .unwrap_or_else(|error| panic!("{error:?}"));
+        let record = shared::file::FileRecord {
+            id,
+            owner_id,
+            key: shared::file::upload_key(owner_id, id),
+            content_type: "image/jpeg".to_owned(),
+            size: 1024,
+            status: shared::file::FileStatus::Ready,
+            reason: None,
+            etag: Some("\"test\"".to_owned()),
+            width: Some(640),
+            height: Some(480),
+            created_at: self.state.now(),
+        };
+        store
+            .create_file(&record)
+            .await
+            .unwrap_or_else(|error| panic!("{error:?}"));
+        id
+    }
+}

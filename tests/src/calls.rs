@@ -16,7 +16,10 @@ pub struct CallLog(Arc<Mutex<Vec<String>>>);
 impl CallLog {
     /// The calls logged so far, clearing the log.
     pub fn take(&self) -> Vec<String> {
-        self.0.lock().map(|mut calls| std::mem::take(&mut *calls)).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|mut calls| std::mem::take(&mut *calls))
+            .unwrap_or_default()
     }
 }
 
@@ -48,5 +51,4 @@ impl Intercept for CallLog {
         }
         Ok(())
     }
-
 }

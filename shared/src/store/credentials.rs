@@ -38,8 +38,11 @@ impl Store {
 
     /// Registers a pair and counts it; an already registered pair is 10009.
     pub async fn register_credential(&self, credential: &Credential) -> Result<(), ApiError> {
-        let at = credential_key(&credential.i_code, credential.order_no)
-            .with(Index::Gsi1, "CREDS", id_sort_key(credential.id));
+        let at = credential_key(&credential.i_code, credential.order_no).with(
+            Index::Gsi1,
+            "CREDS",
+            id_sort_key(credential.id),
+        );
         let steps = vec![
             self.put_new_step(&at, credential)?,
             self.add_to_total(TOTAL, 1)?,

@@ -6,6 +6,7 @@
 
 pub mod categories;
 pub mod credentials;
+pub mod files;
 pub mod users;
 
 use std::collections::HashMap;
@@ -13,7 +14,9 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, KeysAndAttributes, Put, ReturnValue, TransactWriteItem, Update,
+};
 use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -323,6 +326,57 @@ impl Store {
             },
             Err(error) => Err(sdk_error(error)),
         }
+    }
+
+    /// Reads the records at `keys` (any order; missing ones are absent) with BatchGetItem,
+    /// 100 keys per call, retrying unprocessed keys.
+    pub async fn batch_get<T: DeserializeOwned>(
+        &self,
+        keys: &[ItemKey],
+    ) -> Result<Vec<T>, ApiError> {
+        let mut records = Vec::with_capacity(keys.len());
+        let mut unique: Vec<Item> = Vec::new();
+        for at in keys {
+            let key = at.key();
+            if !unique.contains(&key) {
+                unique.push(key);
+            }
+        }
+        for chunk in unique.chunks(100) {
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.to_vec()))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(ApiError::internal)?,
+            );
+            let mut rounds = 0;
+            while let Some(request) = pending.take() {
+                rounds += 1;
+                if rounds > 10 {
+                    return Err(ApiError::internal("BatchGetItem left keys unprocessed"));
+                }
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+                let mut responses = output.responses.unwrap_or_default();
+                for item in responses.remove(&self.table).unwrap_or_default() {
+                    records.push(from_item(item)?);
+                }
+                pending = output
+                    .unprocessed_keys
+                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
+                    .filter(|request| !request.keys().is_empty());
+                if pending.is_some() {
+                    tokio::time::sleep(std::time::Duration::from_millis(20 * rounds)).await;
+                }
+            }
+        }
+        Ok(records)
     }
 
     /// Reads up to `limit` items of one partition of the table (`index = None`) or of an

@@ -36,11 +36,19 @@ async fn call_budget_of_identity_routes() {
     let (token, _) = app.member(&[], None).await;
     let admin = app.admin_token().await;
     app.calls();
-    app.get("/v1/user").token(&token).send().await.assert_ok(200);
+    app.get("/v1/user")
+        .token(&token)
+        .send()
+        .await
+        .assert_ok(200);
     assert_eq!(app.calls(), ["GetItem"]);
     app.get("/v1/category").send().await.assert_ok(200);
     assert_eq!(app.calls(), ["Query"]);
-    app.get("/v1/admin/credential?page=1&count=5").token(&admin).send().await.assert_ok(200);
+    app.get("/v1/admin/credential?page=1&count=5")
+        .token(&admin)
+        .send()
+        .await
+        .assert_ok(200);
     let mut listed = app.calls();
     listed.sort();
     assert_eq!(listed, ["GetItem", "Query"]);
@@ -48,12 +56,23 @@ async fn call_budget_of_identity_routes() {
         .send()
         .await
         .assert_ok(200);
-    assert_eq!(app.calls(), ["GetItem", "GetItem"], "a returning sign-in reads the pair and the user");
+    assert_eq!(
+        app.calls(),
+        ["GetItem", "GetItem"],
+        "a returning sign-in reads the pair and the user"
+    );
 }
 
 #[tokio::test]
 async fn scan_is_refused_by_the_client() {
     let app = TestApp::new().await;
-    let scan = app.state.store().client().scan().table_name(&app.table).send().await;
+    let scan = app
+        .state
+        .store()
+        .client()
+        .scan()
+        .table_name(&app.table)
+        .send()
+        .await;
     assert!(scan.is_err());
 }

@@ -5,5 +5,6 @@ mod credentials;
 mod envelope;
 mod fixture;
 mod routes;
+mod store;
 mod tokens;
 mod users;
