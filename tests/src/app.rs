@@ -83,9 +83,14 @@ fn unique_table_name() -> String {
 }
 
 impl TestApp {
-    /// A fresh table in DynamoDB Local and every router over it.
+    /// A fresh table in the test process's DynamoDB Local and every router over it.
     pub async fn new() -> TestApp {
-        let sdk = local_sdk_config(dynamodb_local::endpoint()).await;
+        Self::with_endpoint(dynamodb_local::endpoint()).await
+    }
+
+    /// A fresh table in the DynamoDB at `endpoint` and every router over it.
+    pub async fn with_endpoint(endpoint: &str) -> TestApp {
+        let sdk = local_sdk_config(endpoint).await;
         let table = unique_table_name();
         let calls = CallLog::default();
         let client = aws_sdk_dynamodb::Client::from_conf(

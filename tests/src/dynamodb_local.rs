@@ -4,7 +4,7 @@
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -45,53 +45,46 @@ fn free_port() -> Result<u16, String> {
         .map_err(|error| error.to_string())
 }
 
-/// Starts DynamoDB Local from a thread that lives as long as the process, so that the
-/// parent-death signal (sent when the spawning thread ends) fires only at process exit.
-fn spawn() -> Result<String, String> {
-    let dir = jar_dir()?;
-    let port = free_port()?;
-    let (started, outcome) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut command = Command::new("java");
-        command
-            .current_dir(&dir)
-            .arg(format!(
-                "-Djava.library.path={}",
-                dir.join("DynamoDBLocal_lib").display()
-            ))
-            .args([
-                "-jar",
-                "DynamoDBLocal.jar",
-                "-inMemory",
-                "-disableTelemetry",
-                "-port",
-            ])
-            .arg(port.to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        // SAFETY: prctl is async-signal-safe and touches only the child's own state.
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            command.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        match command.spawn() {
-            Ok(mut child) => {
-                let _ = started.send(Ok(()));
-                let _ = child.wait();
-            }
-            Err(error) => {
-                let _ = started.send(Err(format!("java: {error}")));
-            }
-        }
-    });
-    outcome
-        .recv()
-        .map_err(|error| error.to_string())
-        .and_then(|result| result)?;
+/// Where DynamoDB Local keeps its data.
+enum Storage<'a> {
+    /// In memory: gone with the process.
+    Memory,
+    /// On disk in this directory: survives a restart.
+    Disk(&'a Path),
+}
+
+/// The `java` command running DynamoDB Local on `port`; the child gets SIGKILL when the
+/// thread that spawned it ends.
+fn java_command(dir: &Path, port: u16, storage: Storage<'_>) -> Command {
+    let mut command = Command::new("java");
+    command
+        .current_dir(dir)
+        .arg(format!(
+            "-Djava.library.path={}",
+            dir.join("DynamoDBLocal_lib").display()
+        ))
+        .args(["-jar", "DynamoDBLocal.jar", "-disableTelemetry", "-port"])
+        .arg(port.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    match storage {
+        Storage::Memory => command.arg("-inMemory"),
+        Storage::Disk(path) => command.arg("-dbPath").arg(path),
+    };
+    // SAFETY: prctl is async-signal-safe and touches only the child's own state.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    command
+}
+
+/// Waits until something listens on the loopback `port`.
+fn wait_listening(port: u16) -> Result<(), String> {
     let address = SocketAddr::from(([127, 0, 0, 1], port));
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
@@ -102,5 +95,85 @@ fn spawn() -> Result<String, String> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    Ok(format!("http://{address}"))
+    Ok(())
+}
+
+/// Starts DynamoDB Local from a thread that lives as long as the process, so that the
+/// parent-death signal (sent when the spawning thread ends) fires only at process exit.
+fn spawn() -> Result<String, String> {
+    let dir = jar_dir()?;
+    let port = free_port()?;
+    let (started, outcome) = mpsc::channel();
+    std::thread::spawn(
+        move || match java_command(&dir, port, Storage::Memory).spawn() {
+            Ok(mut child) => {
+                let _ = started.send(Ok(()));
+                let _ = child.wait();
+            }
+            Err(error) => {
+                let _ = started.send(Err(format!("java: {error}")));
+            }
+        },
+    );
+    outcome
+        .recv()
+        .map_err(|error| error.to_string())
+        .and_then(|result| result)?;
+    wait_listening(port)?;
+    Ok(format!("http://127.0.0.1:{port}"))
+}
+
+/// A DynamoDB Local of one test, keeping its data on disk so that it can be killed and
+/// restarted (fault tests). Killed when dropped.
+pub struct DedicatedDynamoDb {
+    port: u16,
+    data: PathBuf,
+    child: Option<Child>,
+}
+
+impl DedicatedDynamoDb {
+    /// Starts one on a free port with a fresh data directory.
+    pub fn start() -> Result<Self, String> {
+        let data =
+            std::env::temp_dir().join(format!("ddb-{}-{}", std::process::id(), free_port()?));
+        std::fs::create_dir_all(&data).map_err(|error| error.to_string())?;
+        let mut dynamodb = DedicatedDynamoDb {
+            port: free_port()?,
+            data,
+            child: None,
+        };
+        dynamodb.restart()?;
+        Ok(dynamodb)
+    }
+
+    /// Its endpoint URL.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills it (SIGKILL: a crash, not a shutdown).
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port and data, and waits until it listens.
+    pub fn restart(&mut self) -> Result<(), String> {
+        self.kill();
+        let dir = jar_dir()?;
+        let child = java_command(&dir, self.port, Storage::Disk(&self.data))
+            .spawn()
+            .map_err(|error| format!("java: {error}"))?;
+        self.child = Some(child);
+        wait_listening(self.port)
+    }
+}
+
+impl Drop for DedicatedDynamoDb {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
 }
