@@ -57,10 +57,17 @@ pub fn test_config(table: &str) -> Config {
         .unwrap_or_else(|error| panic!("test configuration: {error}"))
 }
 
-/// SDK configuration for DynamoDB Local: the product's timeouts and retries, fixed
-/// region and dummy credentials.
+/// SDK configuration for DynamoDB Local: the product's retries, fixed region and dummy
+/// credentials, and per-attempt time limits generous enough for a JVM warming up on a
+/// loaded 2-core machine (the product's own limits target DynamoDB's millisecond latency).
 pub async fn local_sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .operation_attempt_timeout(std::time::Duration::from_secs(30))
+        .operation_timeout(std::time::Duration::from_secs(60))
+        .build();
     shared::state::sdk_defaults()
+        .timeout_config(timeouts)
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(Credentials::new("test", "test", None, None, "test"))
         .endpoint_url(endpoint)

@@ -114,11 +114,19 @@ pub async fn create_table(
                 .map_err(|error| error.to_string())?,
         );
     }
-    request.send().await.map_err(|error| {
-        format!(
+    match request.send().await {
+        Ok(_) => Ok(()),
+        // A retried attempt whose first try did create the table.
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|error| error.is_resource_in_use_exception()) =>
+        {
+            Ok(())
+        }
+        Err(error) => Err(format!(
             "create table {name}: {}",
             aws_sdk_dynamodb::error::DisplayErrorContext(error)
-        )
-    })?;
-    Ok(())
+        )),
+    }
 }

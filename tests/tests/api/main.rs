@@ -5,6 +5,7 @@ mod credentials;
 mod envelope;
 mod faults;
 mod fixture;
+mod logs;
 mod routes;
 mod store;
 mod tokens;
