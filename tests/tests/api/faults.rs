@@ -2,6 +2,7 @@
 //! clean envelope in bounded time, no write is half-applied, and the same warm functions
 //! recover without a restart.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use api_tests::app::TestApp;
@@ -16,25 +17,51 @@ async fn outage_mid_burst_answers_clean_errors_and_recovers() {
     let app = TestApp::with_endpoint(&dynamodb.endpoint()).await;
     let admin = app.admin_token().await;
 
-    let burst = (0..60u64).map(|n| {
-        let request = app
-            .post(
-                "/v1/admin/credential",
-                json!({"i_code": format!("burst-{n}"), "order_no": n + 1, "roles": []}),
-            )
-            .token(&admin);
-        async move {
-            tokio::time::sleep(Duration::from_millis(n * 15)).await;
-            let started = Instant::now();
-            let response = request.send().await;
-            (response, started.elapsed())
+    // Writers keep four registrations in flight until they have seen the outage; the
+    // outage strikes once some writes have landed, so it falls in the middle of the burst.
+    let landed = AtomicUsize::new(0);
+    let killed = AtomicBool::new(false);
+    let writers = async {
+        let mut answers = Vec::new();
+        let mut failures_after_kill = 0;
+        for wave in 0..100u64 {
+            let requests = (0..4u64).map(|slot| {
+                let n = wave * 4 + slot;
+                let request = app
+                    .post(
+                        "/v1/admin/credential",
+                        json!({"i_code": format!("burst-{n}"), "order_no": n + 1, "roles": []}),
+                    )
+                    .token(&admin);
+                async move {
+                    let started = Instant::now();
+                    let response = request.send().await;
+                    (response, started.elapsed())
+                }
+            });
+            for (response, elapsed) in futures::future::join_all(requests).await {
+                if response.status == 201 {
+                    landed.fetch_add(1, Ordering::SeqCst);
+                } else if killed.load(Ordering::SeqCst) {
+                    failures_after_kill += 1;
+                }
+                answers.push((response, elapsed));
+            }
+            if failures_after_kill >= 8 {
+                break;
+            }
         }
-    });
-    let outage = async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        dynamodb.kill();
+        answers
     };
-    let (answers, ()) = tokio::join!(futures::future::join_all(burst), outage);
+    let outage = async {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while landed.load(Ordering::SeqCst) < 6 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        dynamodb.kill();
+        killed.store(true, Ordering::SeqCst);
+    };
+    let (answers, ()) = tokio::join!(writers, outage);
 
     let (mut created, mut failed) = (0, 0);
     for (response, elapsed) in &answers {
