@@ -823,3 +823,65 @@ async fn lists_of_open_and_my_tasks() {
         );
     }
 }
+
+#[tokio::test]
+async fn demo_fixture_has_a_task_at_every_step() {
+    let app = TestApp::new().await;
+    let fixture = api_tests::fixture::demo();
+    let users = api_tests::fixture::load(&app.state, &fixture)
+        .await
+        .unwrap();
+    assert_eq!(
+        api_tests::fixture::load(&app.state, &fixture)
+            .await
+            .unwrap(),
+        users
+    );
+    let id_of = |code: &str| users.iter().find(|(c, _)| c == code).unwrap().1;
+    let consumer = Party {
+        token: app.token_for("consumer-demo", 20260106).await,
+        id: id_of("consumer-demo"),
+    };
+    let designer = id_of("designer-demo");
+    let second = Party {
+        token: app.token_for("designer2-demo", 20260104).await,
+        id: id_of("designer2-demo"),
+    };
+    let pending = app
+        .get("/v1/design/task/1")
+        .token(&consumer.token)
+        .send()
+        .await;
+    assert_eq!(pending.data()["status"], 0);
+    assert_eq!(read(&app, &consumer, 1, designer).await.status, 404);
+    for step in 1..=13usize {
+        let task = step as u64 + 1;
+        let shown = read(&app, &consumer, task, designer).await;
+        assert_process(&shown, step);
+        let other = read(&app, &second, task, second.id).await;
+        assert_process(&other, 1);
+        let expected = if step >= 4 { 400 } else { 200 };
+        assert_eq!(step_of(&app, &second, task).await, expected, "task {task}");
+    }
+    let mine = app
+        .get("/v1/design/my/tasks?role=customer&page=1&count=20")
+        .token(&consumer.token)
+        .send()
+        .await;
+    assert_eq!(mine.data()["total"], 14);
+    let done = app
+        .get("/v1/design/task/14")
+        .token(&consumer.token)
+        .send()
+        .await;
+    assert_eq!(done.data()["status"], 4);
+}
+
+/// The status a second designer gets uploading a first draft (400 once eliminated).
+async fn step_of(app: &TestApp, designer: &Party, task: u64) -> u16 {
+    let body = body_of(app, "first-draft", designer.id).await;
+    let status = step(app, designer, task, designer.id, "first-draft", body)
+        .await
+        .status;
+    status
+}
