@@ -73,6 +73,17 @@ impl Process {
         parties
     }
 
+    /// The attribute naming `actor`'s user on the process (none for admins, who act by
+    /// role), so that a write can be conditioned on the actor as well as on the state.
+    pub fn actor_attribute(actor: Actor) -> Option<&'static str> {
+        match actor {
+            Actor::Designer => Some("designer_id"),
+            Actor::Company => Some("company_id"),
+            Actor::Customer => Some("customer_id"),
+            Actor::Admin => None,
+        }
+    }
+
     /// The key of `step` in [`Process::times`].
     pub fn time_key(step: Step) -> String {
         step.id().to_string()

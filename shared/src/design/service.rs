@@ -218,6 +218,7 @@ pub async fn act(
         .write_design_step(StepWrite {
             process: &process,
             next,
+            actor: Process::actor_attribute(actor).map(|attribute| (attribute, caller.id)),
             timed,
             upload,
             vr_url,

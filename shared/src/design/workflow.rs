@@ -351,6 +351,7 @@ mod tests {
 
     /// The step-transition table: (from, refused) —action by actor→ (to, refused, eliminated).
     /// `vr-url` (any live state, designer, unchanged) is checked separately.
+    #[rustfmt::skip]
     fn table() -> Vec<(State, Action, Actor, State)> {
         use Actor::*;
         let ok = |s| at(s, false, false);
@@ -359,150 +360,30 @@ mod tests {
         let approve = Verdict::Approve;
         let refuse = Verdict::Refuse;
         vec![
-            (
-                ok(Grab),
-                Action::Upload(FirstDraft),
-                Designer,
-                ok(FirstDraft),
-            ),
-            (
-                refused(FirstDraft),
-                Action::Upload(FirstDraft),
-                Designer,
-                ok(FirstDraft),
-            ),
-            (
-                ok(FirstDraft),
-                Action::Audit(FirstDraftAudit, approve),
-                Company,
-                ok(FirstDraftAudit),
-            ),
-            (
-                ok(FirstDraft),
-                Action::Audit(FirstDraftAudit, refuse),
-                Company,
-                refused(FirstDraft),
-            ),
-            (
-                ok(FirstDraftAudit),
-                Action::Choose(FirstDraftChoice, Choice::Choose),
-                Customer,
-                ok(FirstDraftChoice),
-            ),
-            (
-                ok(FirstDraftAudit),
-                Action::Choose(FirstDraftChoice, Choice::Eliminate),
-                Customer,
-                out(FirstDraftAudit),
-            ),
-            (
-                ok(FirstDraftChoice),
-                Action::Upload(DepositVoucher),
-                Customer,
-                ok(DepositVoucher),
-            ),
-            (
-                refused(DepositVoucher),
-                Action::Upload(DepositVoucher),
-                Customer,
-                ok(DepositVoucher),
-            ),
-            (
-                ok(DepositVoucher),
-                Action::Audit(DepositAudit, approve),
-                Admin,
-                ok(DepositAudit),
-            ),
-            (
-                ok(DepositVoucher),
-                Action::Audit(DepositAudit, refuse),
-                Admin,
-                refused(DepositVoucher),
-            ),
-            (
-                ok(DepositAudit),
-                Action::Upload(FinalDraft),
-                Designer,
-                ok(FinalDraft),
-            ),
-            (
-                refused(FinalDraft),
-                Action::Upload(FinalDraft),
-                Designer,
-                ok(FinalDraft),
-            ),
-            (
-                ok(FinalDraft),
-                Action::Audit(FinalDraftAudit, approve),
-                Company,
-                ok(FinalDraftAudit),
-            ),
-            (
-                ok(FinalDraft),
-                Action::Audit(FinalDraftAudit, refuse),
-                Company,
-                refused(FinalDraft),
-            ),
-            (
-                ok(FinalDraftAudit),
-                Action::Choose(FinalDraftChoice, Choice::Choose),
-                Customer,
-                ok(FinalDraftChoice),
-            ),
-            (
-                ok(FinalDraftAudit),
-                Action::Choose(FinalDraftChoice, Choice::Eliminate),
-                Customer,
-                out(FinalDraftAudit),
-            ),
-            (
-                ok(FinalDraftChoice),
-                Action::Upload(RetainageVoucher),
-                Customer,
-                ok(RetainageVoucher),
-            ),
-            (
-                refused(RetainageVoucher),
-                Action::Upload(RetainageVoucher),
-                Customer,
-                ok(RetainageVoucher),
-            ),
-            (
-                ok(RetainageVoucher),
-                Action::Audit(RetainageAudit, approve),
-                Admin,
-                ok(RetainageAudit),
-            ),
-            (
-                ok(RetainageVoucher),
-                Action::Audit(RetainageAudit, refuse),
-                Admin,
-                refused(RetainageVoucher),
-            ),
-            (
-                ok(RetainageAudit),
-                Action::Upload(CadVoucher),
-                Designer,
-                ok(CadVoucher),
-            ),
-            (
-                refused(CadVoucher),
-                Action::Upload(CadVoucher),
-                Designer,
-                ok(CadVoucher),
-            ),
-            (
-                ok(CadVoucher),
-                Action::Audit(CadAudit, approve),
-                Admin,
-                ok(CadAudit),
-            ),
-            (
-                ok(CadVoucher),
-                Action::Audit(CadAudit, refuse),
-                Admin,
-                refused(CadVoucher),
-            ),
+            (ok(Grab), Action::Upload(FirstDraft), Designer, ok(FirstDraft)),
+            (refused(FirstDraft), Action::Upload(FirstDraft), Designer, ok(FirstDraft)),
+            (ok(FirstDraft), Action::Audit(FirstDraftAudit, approve), Company, ok(FirstDraftAudit)),
+            (ok(FirstDraft), Action::Audit(FirstDraftAudit, refuse), Company, refused(FirstDraft)),
+            (ok(FirstDraftAudit), Action::Choose(FirstDraftChoice, Choice::Choose), Customer, ok(FirstDraftChoice)),
+            (ok(FirstDraftAudit), Action::Choose(FirstDraftChoice, Choice::Eliminate), Customer, out(FirstDraftAudit)),
+            (ok(FirstDraftChoice), Action::Upload(DepositVoucher), Customer, ok(DepositVoucher)),
+            (refused(DepositVoucher), Action::Upload(DepositVoucher), Customer, ok(DepositVoucher)),
+            (ok(DepositVoucher), Action::Audit(DepositAudit, approve), Admin, ok(DepositAudit)),
+            (ok(DepositVoucher), Action::Audit(DepositAudit, refuse), Admin, refused(DepositVoucher)),
+            (ok(DepositAudit), Action::Upload(FinalDraft), Designer, ok(FinalDraft)),
+            (refused(FinalDraft), Action::Upload(FinalDraft), Designer, ok(FinalDraft)),
+            (ok(FinalDraft), Action::Audit(FinalDraftAudit, approve), Company, ok(FinalDraftAudit)),
+            (ok(FinalDraft), Action::Audit(FinalDraftAudit, refuse), Company, refused(FinalDraft)),
+            (ok(FinalDraftAudit), Action::Choose(FinalDraftChoice, Choice::Choose), Customer, ok(FinalDraftChoice)),
+            (ok(FinalDraftAudit), Action::Choose(FinalDraftChoice, Choice::Eliminate), Customer, out(FinalDraftAudit)),
+            (ok(FinalDraftChoice), Action::Upload(RetainageVoucher), Customer, ok(RetainageVoucher)),
+            (refused(RetainageVoucher), Action::Upload(RetainageVoucher), Customer, ok(RetainageVoucher)),
+            (ok(RetainageVoucher), Action::Audit(RetainageAudit, approve), Admin, ok(RetainageAudit)),
+            (ok(RetainageVoucher), Action::Audit(RetainageAudit, refuse), Admin, refused(RetainageVoucher)),
+            (ok(RetainageAudit), Action::Upload(CadVoucher), Designer, ok(CadVoucher)),
+            (refused(CadVoucher), Action::Upload(CadVoucher), Designer, ok(CadVoucher)),
+            (ok(CadVoucher), Action::Audit(CadAudit, approve), Admin, ok(CadAudit)),
+            (ok(CadVoucher), Action::Audit(CadAudit, refuse), Admin, refused(CadVoucher)),
         ]
     }
 

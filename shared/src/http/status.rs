@@ -1,4 +1,5 @@
 use axum::http::StatusCode;
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use serde_json::json;
@@ -36,10 +37,24 @@ impl IntoResponse for StatusError {
     }
 }
 
-/// Finishes a router of `{message, status}` routes: a panic answers 500 in that shape.
+/// Finishes a router of `{message, status}` routes: a panic answers 500 and a wrong
+/// method 405 in that shape.
 pub fn with_status_errors(router: Router) -> Router {
-    router.layer(CatchPanicLayer::custom(|_| {
-        tracing::error!(error_code = 10025, "handler panicked");
-        StatusError::from(ApiError::internal("handler panicked")).into_response()
-    }))
+    router
+        .layer(middleware::map_response(method_not_allowed))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!(error_code = 10025, "handler panicked");
+            StatusError::from(ApiError::internal("handler panicked")).into_response()
+        }))
+}
+
+async fn method_not_allowed(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    StatusError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        message: "请求方法不被允许".to_owned(),
+    }
+    .into_response()
 }

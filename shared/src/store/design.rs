@@ -94,6 +94,9 @@ pub struct StepWrite<'a> {
     pub process: &'a Process,
     /// The state after the transition.
     pub next: State,
+    /// The attribute and user id of the actor the transition was decided for (none for
+    /// an admin); the write is conditioned on it too.
+    pub actor: Option<(&'static str, u64)>,
     /// The step whose time is set (the one reached or uploaded again), if any.
     pub timed: Option<Step>,
     /// The upload to store, if any.
@@ -157,6 +160,14 @@ impl UpdateBuilder {
 
     fn condition(mut self, condition: &str) -> Self {
         self.condition = Some(condition.to_owned());
+        self
+    }
+
+    fn and_condition(mut self, condition: &str) -> Self {
+        self.condition = Some(match self.condition {
+            Some(existing) => format!("{existing} AND {condition}"),
+            None => condition.to_owned(),
+        });
         self
     }
 
@@ -340,6 +351,12 @@ impl Store {
             .value(":refused", boolean(from.refused))
             .value(":eliminated", boolean(from.eliminated))
             .condition("#step = :step AND #refused = :refused AND #eliminated = :eliminated");
+        if let Some((attribute, user)) = write.actor {
+            head = head
+                .name("#actor", attribute)
+                .value(":actor", n(user))
+                .and_condition("#actor = :actor");
+        }
         if let Some(step) = write.timed {
             head = head
                 .set_expression("#times.#timed = :now")

@@ -210,6 +210,38 @@ pub fn walk(cast: &Cast) -> Vec<(&'static str, &Party)> {
     ]
 }
 
+/// `designer` uploads a first draft and the company approves it (step 3).
+pub async fn approved_first_draft(app: &TestApp, cast: &Cast, task: u64, designer: &Party) {
+    let body = body_of(app, "first-draft", designer.id).await;
+    step(app, designer, task, designer.id, "first-draft", body)
+        .await
+        .assert_ok(200);
+    let approve = json!({"approve": true});
+    step(
+        app,
+        &cast.company,
+        task,
+        designer.id,
+        "first-draft-audit",
+        approve,
+    )
+    .await
+    .assert_ok(200);
+}
+
+/// The ids of the tasks of a page.
+pub fn ids(page: &TestResponse) -> Vec<u64> {
+    page.data()["data"]
+        .as_array()
+        .map(|tasks| {
+            tasks
+                .iter()
+                .filter_map(|task| task["id"].as_u64())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Asserts the `getTaskProcess` body of a process at `reached`: 14 titled steps, `time`
 /// and the step's data exactly on the steps reached, times non-decreasing.
 #[track_caller]
@@ -525,20 +557,7 @@ async fn choosing_a_first_draft_eliminates_the_other_designers() {
         grab(&app, designer, task).await.assert_ok(201);
     }
     for designer in [&cast.designer, &second] {
-        let body = body_of(&app, "first-draft", designer.id).await;
-        step(&app, designer, task, designer.id, "first-draft", body)
-            .await
-            .assert_ok(200);
-        step(
-            &app,
-            &cast.company,
-            task,
-            designer.id,
-            "first-draft-audit",
-            json!({"approve": true}),
-        )
-        .await
-        .assert_ok(200);
+        approved_first_draft(&app, &cast, task, designer).await;
     }
     let open = app
         .get("/v1/design/tasks?page=1&count=10")
@@ -623,20 +642,7 @@ async fn eliminating_a_draft_stops_only_that_process() {
     let task = open_task(&app, &cast, 2).await;
     for designer in [&cast.designer, &other] {
         grab(&app, designer, task).await.assert_ok(201);
-        let body = body_of(&app, "first-draft", designer.id).await;
-        step(&app, designer, task, designer.id, "first-draft", body)
-            .await
-            .assert_ok(200);
-        step(
-            &app,
-            &cast.company,
-            task,
-            designer.id,
-            "first-draft-audit",
-            json!({"approve": true}),
-        )
-        .await
-        .assert_ok(200);
+        approved_first_draft(&app, &cast, task, designer).await;
     }
     let out = step(
         &app,
@@ -740,13 +746,8 @@ async fn lists_of_open_and_my_tasks() {
         .send()
         .await;
     page.assert_ok(200);
-    let ids: Vec<u64> = page.data()["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_u64().unwrap())
-        .collect();
-    assert_eq!(ids, vec![second, first], "open, newest first");
+    let listed = ids(&page);
+    assert_eq!(listed, vec![second, first], "open, newest first");
     assert_eq!(page.data()["total"], 2);
     let task = &page.data()["data"][0];
     assert_eq!(task["customer"]["id"], cast.customer.id);
@@ -788,13 +789,8 @@ async fn lists_of_open_and_my_tasks() {
     mine.assert_ok(200);
     assert_eq!(mine.data()["total"], 3);
     assert_eq!(mine.data()["has_more"], true);
-    let ids: Vec<u64> = mine.data()["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_u64().unwrap())
-        .collect();
-    assert_eq!(ids, vec![second, first]);
+    let listed = ids(&mine);
+    assert_eq!(listed, vec![second, first]);
     let rest = app
         .get("/v1/design/my/tasks?role=customer&page=2&count=2")
         .token(&cast.customer.token)
@@ -810,14 +806,9 @@ async fn lists_of_open_and_my_tasks() {
             .send()
             .await;
         mine.assert_ok(200);
-        let ids: Vec<u64> = mine.data()["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["id"].as_u64().unwrap())
-            .collect();
+        let listed = ids(&mine);
         assert_eq!(
-            (ids, mine.data()["total"].clone()),
+            (listed, mine.data()["total"].clone()),
             (vec![second, first], json!(2)),
             "{role}"
         );
