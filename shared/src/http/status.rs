@@ -58,3 +58,24 @@ async fn method_not_allowed(response: Response) -> Response {
     }
     .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_errors_keep_their_http_status() {
+        for (error, status) in [
+            (ApiError::Validation("task_id: bad".into()), 400),
+            (ApiError::MissingToken, 401),
+            (ApiError::InvalidToken, 401),
+            (ApiError::Forbidden, 403),
+            (ApiError::NotFound, 404),
+            (ApiError::internal("secret"), 500),
+        ] {
+            let converted = StatusError::from(error);
+            assert_eq!(converted.status.as_u16(), status);
+            assert!(!converted.message.contains("secret"));
+        }
+    }
+}

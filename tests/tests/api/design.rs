@@ -229,6 +229,26 @@ pub async fn approved_first_draft(app: &TestApp, cast: &Cast, task: u64, designe
     .assert_ok(200);
 }
 
+/// The customer chooses (1) or eliminates (2) the first draft of `designer`.
+pub async fn choose_first_draft(
+    app: &TestApp,
+    cast: &Cast,
+    task: u64,
+    designer: u64,
+    choose: u8,
+) -> TestResponse {
+    let body = json!({ "choose": choose });
+    step(
+        app,
+        &cast.customer,
+        task,
+        designer,
+        "first-draft-choice",
+        body,
+    )
+    .await
+}
+
 /// The ids of the tasks of a page.
 pub fn ids(page: &TestResponse) -> Vec<u64> {
     page.data()["data"]
@@ -570,16 +590,9 @@ async fn choosing_a_first_draft_eliminates_the_other_designers() {
         "a free slot keeps it open"
     );
 
-    step(
-        &app,
-        &cast.customer,
-        task,
-        cast.designer.id,
-        "first-draft-choice",
-        json!({"choose": 1}),
-    )
-    .await
-    .assert_ok(200);
+    choose_first_draft(&app, &cast, task, cast.designer.id, 1)
+        .await
+        .assert_ok(200);
 
     let task_now = app
         .get(&format!("/v1/design/task/{task}"))
@@ -617,16 +630,9 @@ async fn choosing_a_first_draft_eliminates_the_other_designers() {
     )
     .await
     .assert_error(400, 10009);
-    step(
-        &app,
-        &cast.customer,
-        task,
-        second.id,
-        "first-draft-choice",
-        json!({"choose": 1}),
-    )
-    .await
-    .assert_error(400, 10009);
+    choose_first_draft(&app, &cast, task, second.id, 1)
+        .await
+        .assert_error(400, 10009);
     assert_process(&read(&app, &third, task, third.id).await, 1);
     // The chosen one goes on.
     let chosen = read(&app, &cast.designer, task, cast.designer.id).await;
@@ -644,15 +650,7 @@ async fn eliminating_a_draft_stops_only_that_process() {
         grab(&app, designer, task).await.assert_ok(201);
         approved_first_draft(&app, &cast, task, designer).await;
     }
-    let out = step(
-        &app,
-        &cast.customer,
-        task,
-        other.id,
-        "first-draft-choice",
-        json!({"choose": 2}),
-    )
-    .await;
+    let out = choose_first_draft(&app, &cast, task, other.id, 2).await;
     out.assert_ok(200);
     assert_eq!(out.data(), &json!({"step_id": 3}));
     let shown = read(&app, &other, task, other.id).await;
@@ -660,16 +658,9 @@ async fn eliminating_a_draft_stops_only_that_process() {
     assert_eq!(entry(&shown, 2)["first_draft"]["choose_status"], 2);
     let kept = read(&app, &cast.designer, task, cast.designer.id).await;
     assert_eq!(entry(&kept, 2)["first_draft"]["choose_status"], 0);
-    step(
-        &app,
-        &cast.customer,
-        task,
-        cast.designer.id,
-        "first-draft-choice",
-        json!({"choose": 1}),
-    )
-    .await
-    .assert_ok(200);
+    choose_first_draft(&app, &cast, task, cast.designer.id, 1)
+        .await
+        .assert_ok(200);
 }
 
 #[tokio::test]
