@@ -5,6 +5,7 @@ pub mod auth;
 pub mod category;
 pub mod config;
 pub mod credential;
+pub mod design;
 pub mod error;
 pub mod file;
 pub mod http;

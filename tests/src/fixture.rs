@@ -15,6 +15,9 @@ pub struct Fixture {
     pub categories: Vec<FixtureCategory>,
     /// Credential pairs, registered and signed in once.
     pub credentials: Vec<FixtureCredential>,
+    /// The demo design tasks' parts.
+    #[serde(default)]
+    pub design: Option<crate::design_fixture::FixtureDesign>,
 }
 
 /// A category of the fixture.
@@ -91,6 +94,9 @@ pub async fn load(state: &AppState, fixture: &Fixture) -> Result<Vec<(String, u6
         }
         let user = sign_in(state, &pair.i_code, pair.order_no).await?;
         users.push((pair.i_code.clone(), user.id));
+    }
+    if let Some(design) = &fixture.design {
+        crate::design_fixture::load(state, design, &users).await?;
     }
     Ok(users)
 }

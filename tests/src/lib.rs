@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod calls;
+pub mod design_fixture;
 pub mod dynamodb_local;
 pub mod fixture;
 pub mod routes;

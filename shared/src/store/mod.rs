@@ -6,6 +6,7 @@
 
 pub mod categories;
 pub mod credentials;
+pub mod design;
 pub mod files;
 pub mod users;
 

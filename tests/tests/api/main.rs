@@ -2,6 +2,8 @@
 
 mod catalog;
 mod credentials;
+mod design;
+mod design_errors;
 mod envelope;
 mod faults;
 mod fixture;
