@@ -52,28 +52,33 @@ pub fn user_sig(key: &str, identifier: &str, sdk_app_id: u64, time: i64, expire:
         .collect()
 }
 
+/// The JSON document inside a UserSig (decoded the way Tencent's servers do), or `None`
+/// when it is not one.
+pub fn decode_user_sig(sig: &str) -> Option<serde_json::Value> {
+    use std::io::Read;
+    let standard: String = sig
+        .chars()
+        .map(|c| match c {
+            '*' => '+',
+            '-' => '/',
+            '_' => '=',
+            other => other,
+        })
+        .collect();
+    let compressed = STANDARD.decode(standard).ok()?;
+    let mut text = String::new();
+    flate2::read::ZlibDecoder::new(&compressed[..])
+        .read_to_string(&mut text)
+        .ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flate2::read::ZlibDecoder;
-    use std::io::Read;
 
-    /// Decodes a UserSig the way Tencent's servers do.
     fn decode(sig: &str) -> serde_json::Value {
-        let standard: String = sig
-            .chars()
-            .map(|c| match c {
-                '*' => '+',
-                '-' => '/',
-                '_' => '=',
-                other => other,
-            })
-            .collect();
-        let mut text = String::new();
-        ZlibDecoder::new(&STANDARD.decode(standard).unwrap()[..])
-            .read_to_string(&mut text)
-            .unwrap();
-        serde_json::from_str(&text).unwrap()
+        decode_user_sig(sig).unwrap()
     }
 
     #[test]

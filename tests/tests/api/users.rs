@@ -1,11 +1,7 @@
 //! `GET/PUT /v1/user`, `GET /v1/user/sign`.
 
 use api_tests::app::{TestApp, TIM_SDK_APP_ID, TIM_SECRET_KEY};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use flate2::read::ZlibDecoder;
 use serde_json::{json, Value};
-use std::io::Read;
 
 #[tokio::test]
 async fn new_user_has_the_seed_shape() {
@@ -127,20 +123,7 @@ async fn im_signature_is_a_valid_user_sig() {
     response.assert_ok(200);
     assert_eq!(response.data()["user_id"], id);
     let sign = response.data()["sign"].as_str().unwrap();
-    let standard: String = sign
-        .chars()
-        .map(|c| match c {
-            '*' => '+',
-            '-' => '/',
-            '_' => '=',
-            other => other,
-        })
-        .collect();
-    let mut text = String::new();
-    ZlibDecoder::new(&STANDARD.decode(standard).unwrap()[..])
-        .read_to_string(&mut text)
-        .unwrap();
-    let document: Value = serde_json::from_str(&text).unwrap();
+    let document = shared::tim::decode_user_sig(sign).unwrap();
     assert_eq!(document["TLS.identifier"], id.to_string());
     assert_eq!(document["TLS.sdkappid"], TIM_SDK_APP_ID);
     assert_eq!(document["TLS.expire"], 180 * 24 * 3600);
