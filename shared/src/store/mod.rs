@@ -9,6 +9,12 @@ pub mod credentials;
 pub mod files;
 pub mod users;
 
+pub mod aggregate;
+pub mod orders;
+pub mod ratings;
+pub mod refunds;
+pub mod services;
+
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::SdkError;
