@@ -83,7 +83,15 @@ mod tests {
     #[test]
     fn refuses_what_is_not_money() {
         for bad in [
-            "", "-1", "1.234", "1e3", "abc", ".5", "5.", "1.2.3", "100000001",
+            "",
+            "-1",
+            "1.234",
+            "1e3",
+            "abc",
+            ".5",
+            "5.",
+            "1.2.3",
+            "100000001",
         ] {
             assert!(Money::parse(bad).is_err(), "{bad}");
         }

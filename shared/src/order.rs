@@ -7,10 +7,10 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::http::{PageNumber, PageSize};
 use crate::market::{Actor, MarketRole};
-use crate::store::aggregate::Tally;
 use crate::money::Money;
 use crate::numeric_enum;
 use crate::service::{Service, ServiceView};
+use crate::store::aggregate::Tally;
 use crate::text::PositiveInt;
 use crate::time::format_datetime;
 use crate::user::UserView;
@@ -221,8 +221,7 @@ impl Order {
         if service.publisher.id == consumer.id {
             return Err(ApiError::OperationFailed);
         }
-        if service.designated_place == crate::service::DesignatedPlace::Yes && address.is_none()
-        {
+        if service.designated_place == crate::service::DesignatedPlace::Yes && address.is_none() {
             return Err(ApiError::invalid(
                 "address",
                 "is required: the service needs a place",

@@ -232,12 +232,9 @@ impl Refund {
             return Ok((next, None));
         }
         let mut order = if status == RefundStatus::Completed {
-            let status = crate::order::transition(
-                self.order.status,
-                OrderAction::Refund,
-                Actor::Consumer,
-            )
-            .map_err(|_| ApiError::RefundFailed)?;
+            let status =
+                crate::order::transition(self.order.status, OrderAction::Refund, Actor::Consumer)
+                    .map_err(|_| ApiError::RefundFailed)?;
             self.order.moved(status)
         } else {
             let mut order = self.order.clone();

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::category::CategoryView;
 use crate::error::ApiError;
+use crate::http::{PageNumber, PageSize};
 use crate::market::{Actor, PhotoView};
 use crate::money::Money;
 use crate::numeric_enum;
-use crate::text::{BoundedText, PositiveInt};
-use crate::http::{PageNumber, PageSize};
 use crate::store::aggregate::Tally;
+use crate::text::{BoundedText, PositiveInt};
 use crate::time::format_datetime;
 use crate::user::UserView;
 
@@ -335,7 +335,10 @@ impl ServiceInput {
     /// 10000 when the dates are out of order.
     pub fn check(&self) -> Result<(), ApiError> {
         if self.end_date < self.begin_date {
-            return Err(ApiError::invalid("end_date", "must not be before begin_date"));
+            return Err(ApiError::invalid(
+                "end_date",
+                "must not be before begin_date",
+            ));
         }
         Ok(())
     }
@@ -496,7 +499,11 @@ mod tests {
                     match expected {
                         Some(to) => assert_eq!(result, Ok(to), "{from:?} {action:?} {actor:?}"),
                         None if actor != owner => {
-                            assert_eq!(result, Err(ApiError::Forbidden), "{from:?} {action:?} {actor:?}")
+                            assert_eq!(
+                                result,
+                                Err(ApiError::Forbidden),
+                                "{from:?} {action:?} {actor:?}"
+                            )
                         }
                         None => assert_eq!(
                             result,

@@ -31,6 +31,10 @@ pub fn functions() -> Vec<(&'static str, RouterFn)> {
         ("users", users::router),
         ("catalog", catalog::router),
         ("admin", admin::router),
+        ("services", services::router),
+        ("orders", orders::router),
+        ("refunds", refunds::router),
+        ("ratings", ratings::router),
     ]
 }
 

@@ -56,7 +56,10 @@ pub async fn act(
     IdPath(id): IdPath,
     JsonBody(input): JsonBody<OrderActionInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    state.store().act_on_order(id, user.id, input.action).await?;
+    state
+        .store()
+        .act_on_order(id, user.id, input.action)
+        .await?;
     Ok(ok(json!({ "result": true })))
 }
 

@@ -2,7 +2,9 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use serde_json::json;
 use shared::http::{created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams};
-use shared::rating::{NewRating, OrderIdQuery, RatingStatus, RatingStatusInput, ServiceRatingsQuery};
+use shared::rating::{
+    NewRating, OrderIdQuery, RatingStatus, RatingStatusInput, ServiceRatingsQuery,
+};
 use shared::{ApiError, AppState};
 
 /// `POST /v1/rating` `{order_id, score, content, illustration?, service_id?}` → 201

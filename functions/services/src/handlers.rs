@@ -4,8 +4,8 @@ use serde_json::json;
 use shared::auth::Role;
 use shared::http::{created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams};
 use shared::service::{
-    AuditInput, MyServicesQuery, OffShelfInput, PublishedQuery, ServiceAction,
-    ServiceActionInput, ServiceCounts, ServiceInput, TypeQuery,
+    AuditInput, MyServicesQuery, OffShelfInput, PublishedQuery, ServiceAction, ServiceActionInput,
+    ServiceCounts, ServiceInput, TypeQuery,
 };
 use shared::store::services::{my_services_counter, PublishedFilter};
 use shared::{ApiError, AppState};

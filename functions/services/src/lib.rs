@@ -23,7 +23,10 @@ pub fn router(state: AppState) -> Router {
                     .put(handlers::edit),
             )
             .route("/v1/admin/service/{id}/audit", post(handlers::audit))
-            .route("/v1/admin/service/{id}/off-shelf", post(handlers::off_shelf))
+            .route(
+                "/v1/admin/service/{id}/off-shelf",
+                post(handlers::off_shelf),
+            )
             .with_state(state),
     )
 }

@@ -13,9 +13,9 @@
 //! transaction conflict), and [`retry`] runs the read-decide-write again, so the loser
 //! decides on the winner's state and answers the seed's error for it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use serde::de::DeserializeOwned;
@@ -139,7 +139,9 @@ impl Txn<'_> {
             })
             .unwrap_or_default();
         if !stale.is_empty() {
-            return Err(ApiError::internal("an aggregate's copies must keep their keys"));
+            return Err(ApiError::internal(
+                "an aggregate's copies must keep their keys",
+            ));
         }
         for (position, at) in keys.iter().enumerate() {
             let mut put = Put::builder()
@@ -155,7 +157,8 @@ impl Txn<'_> {
                 };
             }
             let put = put.build().map_err(ApiError::internal)?;
-            self.steps.push(TransactWriteItem::builder().put(put).build());
+            self.steps
+                .push(TransactWriteItem::builder().put(put).build());
         }
         for (counter, field) in old.map(Aggregate::tallies).unwrap_or_default() {
             self.add(&counter, &field, -1);
@@ -180,7 +183,11 @@ impl Txn<'_> {
     /// Adds the `deltas` to numeric attributes of every item of `keys` (the copies of an
     /// aggregate not otherwise written here) and bumps their version, so that a concurrent
     /// whole-item write of that aggregate fails its condition instead of losing the change.
-    pub fn bump(&mut self, keys: &[ItemKey], deltas: &[(&str, i64)]) -> Result<&mut Self, ApiError> {
+    pub fn bump(
+        &mut self,
+        keys: &[ItemKey],
+        deltas: &[(&str, i64)],
+    ) -> Result<&mut Self, ApiError> {
         for at in keys {
             let mut update = Update::builder()
                 .table_name(self.store.table())
@@ -199,7 +206,8 @@ impl Txn<'_> {
                 .update_expression(format!("ADD {}", adds.join(", ")))
                 .build()
                 .map_err(ApiError::internal)?;
-            self.steps.push(TransactWriteItem::builder().update(update).build());
+            self.steps
+                .push(TransactWriteItem::builder().update(update).build());
         }
         Ok(self)
     }

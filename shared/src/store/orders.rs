@@ -73,13 +73,21 @@ impl Store {
         now: i64,
     ) -> Result<Order, ApiError> {
         let service_at = service_key(input.service_id.get());
-        let fetched = self.get_many(&[service_at.clone(), user_key(user_id)]).await?;
+        let fetched = self
+            .get_many(&[service_at.clone(), user_key(user_id)])
+            .await?;
         let service: Service = fetched.take(&service_at)?.ok_or(ApiError::NotFound)?;
         let consumer: User = fetched
             .take(&user_key(user_id))?
             .ok_or(ApiError::InvalidToken)?;
         // Decide before allocating an id, so refused orders leave no gap.
-        Order::place(&service, UserView::from(&consumer), input.address.clone(), 0, now)?;
+        Order::place(
+            &service,
+            UserView::from(&consumer),
+            input.address.clone(),
+            0,
+            now,
+        )?;
         let id = self.next_id("order").await?;
         let order = Order::place(&service, UserView::from(&consumer), input.address, id, now)?;
         self.insert_order(&order).await?;
@@ -137,13 +145,18 @@ impl Store {
             (MarketRole::Consumer, None) => {
                 (Index::Gsi2, format!("ORD#C#{user_id}"), "all".to_owned())
             }
-            (MarketRole::Publisher, Some(s)) => {
-                (Index::Gsi3, format!("ORD#P#{user_id}#S{s}"), format!("s{s}"))
-            }
-            (MarketRole::Consumer, Some(s)) => {
-                (Index::Gsi1, format!("ORD#C#{user_id}#S{s}"), format!("s{s}"))
-            }
+            (MarketRole::Publisher, Some(s)) => (
+                Index::Gsi3,
+                format!("ORD#P#{user_id}#S{s}"),
+                format!("s{s}"),
+            ),
+            (MarketRole::Consumer, Some(s)) => (
+                Index::Gsi1,
+                format!("ORD#C#{user_id}#S{s}"),
+                format!("s{s}"),
+            ),
         };
-        self.page_of(index, &partition, &counter, &field, query).await
+        self.page_of(index, &partition, &counter, &field, query)
+            .await
     }
 }

@@ -167,14 +167,19 @@ impl Store {
             (MarketRole::Consumer, None) => {
                 (Index::Gsi2, format!("REF#C#{user_id}"), "all".to_owned())
             }
-            (MarketRole::Publisher, Some(s)) => {
-                (Index::Gsi3, format!("REF#P#{user_id}#S{s}"), format!("s{s}"))
-            }
-            (MarketRole::Consumer, Some(s)) => {
-                (Index::Gsi1, format!("REF#C#{user_id}#S{s}"), format!("s{s}"))
-            }
+            (MarketRole::Publisher, Some(s)) => (
+                Index::Gsi3,
+                format!("REF#P#{user_id}#S{s}"),
+                format!("s{s}"),
+            ),
+            (MarketRole::Consumer, Some(s)) => (
+                Index::Gsi1,
+                format!("REF#C#{user_id}#S{s}"),
+                format!("s{s}"),
+            ),
         };
-        self.page_of(index, &partition, &counter, &field, query).await
+        self.page_of(index, &partition, &counter, &field, query)
+            .await
     }
 
     /// A page of the caller's open refunds (处理中: statuses 0, 1, 2) in `role`.
@@ -189,6 +194,7 @@ impl Store {
             MarketRole::Consumer => (Index::Gsi3, format!("REF#C#{user_id}#OPEN")),
         };
         let counter = refunds_counter(user_id, role);
-        self.page_of(index, &partition, &counter, "open", query).await
+        self.page_of(index, &partition, &counter, "open", query)
+            .await
     }
 }

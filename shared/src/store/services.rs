@@ -12,9 +12,7 @@ use crate::error::ApiError;
 use crate::file::FileRecord;
 use crate::http::{Page, PageQuery};
 use crate::market::{check_attachable, Actor};
-use crate::service::{
-    Service, ServiceAction, ServiceInput, ServiceStatus, ServiceType,
-};
+use crate::service::{Service, ServiceAction, ServiceInput, ServiceStatus, ServiceType};
 use crate::user::{User, UserView};
 
 /// Where service `id` is read by id.
@@ -45,18 +43,18 @@ impl Aggregate for Service {
         let category = self.category.id;
         let mut main = service_key(self.id)
             .with(Index::Gsi1, format!("SVC#MY#{owner}#T{kind}"), &sort)
-            .with(Index::Gsi2, format!("SVC#MY#{owner}#T{kind}#S{status}"), &sort);
+            .with(
+                Index::Gsi2,
+                format!("SVC#MY#{owner}#T{kind}#S{status}"),
+                &sort,
+            );
         let mut listing = listing_key(self.id);
         if self.status == ServiceStatus::Published {
             main = main.with(Index::Gsi3, "SVC#PUB", &sort);
             listing = listing
                 .with(Index::Gsi1, format!("SVC#PUB#T{kind}"), &sort)
                 .with(Index::Gsi2, format!("SVC#PUB#C{category}"), &sort)
-                .with(
-                    Index::Gsi3,
-                    format!("SVC#PUB#C{category}#T{kind}"),
-                    &sort,
-                );
+                .with(Index::Gsi3, format!("SVC#PUB#C{category}#T{kind}"), &sort);
         }
         vec![main, listing]
     }
