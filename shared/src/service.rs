@@ -194,7 +194,7 @@ pub fn score_text(sum: u64, count: u64) -> String {
     }
     // Tenths, rounded half up, in integers: no float drift.
     let tenths = (sum * 20 + count) / (count * 2);
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{}", tenths / 10)
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)

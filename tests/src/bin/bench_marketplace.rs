@@ -55,11 +55,14 @@ async fn main() -> Result<(), String> {
         .as_str()
         .and_then(|id| id.parse().ok())
         .ok_or("no service")?;
-    app.post(&format!("/v1/admin/service/{service}/audit"), json!({"approve": true}))
-        .token(&admin)
-        .send()
-        .await
-        .assert_ok(200);
+    app.post(
+        &format!("/v1/admin/service/{service}/audit"),
+        json!({"approve": true}),
+    )
+    .token(&admin)
+    .send()
+    .await
+    .assert_ok(200);
     app.post(&format!("/v1/service/{service}"), json!({"action": 1}))
         .token(&publisher)
         .send()
@@ -119,7 +122,9 @@ async fn main() -> Result<(), String> {
     }
 
     let (floor50, floor99) = (percentile(&mut floor, 0.50), percentile(&mut floor, 0.99));
-    println!("marketplace latency through the routers, DynamoDB Local, {iterations} iterations each");
+    println!(
+        "marketplace latency through the routers, DynamoDB Local, {iterations} iterations each"
+    );
     println!(
         "{:<34} {:>9} {:>9} {:>10} {:>10}",
         "", "p50 ms", "p99 ms", "p50/floor", "p99/floor"

@@ -257,7 +257,7 @@ async fn bad_input_is_10000_naming_the_field() {
         .send()
         .await
         .assert_error(401, 10001);
-    app.post(&format!("/v1/service/1"), json!({"action": 4}))
+    app.post("/v1/service/1", json!({"action": 4}))
         .token(&m.publisher)
         .send()
         .await
