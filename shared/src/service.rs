@@ -343,6 +343,37 @@ impl ServiceInput {
         Ok(())
     }
 
+    /// A new service `id` of `publisher` from this input: pending audit, unrated, unsold.
+    pub fn into_service(
+        self,
+        id: u64,
+        category: CategoryView,
+        publisher: UserView,
+        now: i64,
+    ) -> Service {
+        let blank = Service {
+            id,
+            service_type: self.service_type,
+            designated_place: self.designated_place,
+            title: String::new(),
+            description: String::new(),
+            price: self.price,
+            begin_date: String::new(),
+            end_date: String::new(),
+            category: category.clone(),
+            cover_image_id: None,
+            publisher,
+            status: ServiceStatus::Pending,
+            rating_sum: 0,
+            rating_count: 0,
+            sales_volume: 0,
+            reason: None,
+            created_at: now,
+            version: 0,
+        };
+        self.apply_to(blank, category)
+    }
+
     /// `base` with this input's fields (status and counters are the caller's business).
     pub fn apply_to(self, mut base: Service, category: CategoryView) -> Service {
         base.service_type = self.service_type;

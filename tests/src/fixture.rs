@@ -10,7 +10,7 @@ use shared::identity::sign_in;
 use shared::order::{NewOrder, OrderAction};
 use shared::rating::NewRating;
 use shared::refund::NewRefund;
-use shared::service::{DesignatedPlace, Service, ServiceInput, ServiceStatus};
+use shared::service::{DesignatedPlace, ServiceInput, ServiceStatus};
 use shared::user::UserView;
 use shared::{ApiError, AppState};
 
@@ -185,31 +185,17 @@ async fn load_market(
         let mut fields = entry.fields.clone();
         fields.insert("category_id".into(), category.id.into());
         // The input type requires a cover; fixture services have none (shown as null), so a
-        // placeholder passes parsing and is cleared below.
+        // placeholder passes parsing and is cleared below; fixture services start published.
         fields.insert("cover_image_id".into(), 1.into());
         let input: ServiceInput = parse(fields.into())?;
-        let blank = Service {
-            id: store.next_id("service").await?,
-            service_type: input.service_type,
-            designated_place: input.designated_place,
-            title: String::new(),
-            description: String::new(),
-            price: input.price,
-            begin_date: String::new(),
-            end_date: String::new(),
-            category: CategoryView::from(category),
-            cover_image_id: None,
-            publisher: UserView::from(&publisher),
-            status: ServiceStatus::Published,
-            rating_sum: 0,
-            rating_count: 0,
-            sales_volume: 0,
-            reason: None,
-            created_at: state.now(),
-            version: 0,
-        };
-        let mut service = input.apply_to(blank, CategoryView::from(category));
+        let mut service = input.into_service(
+            store.next_id("service").await?,
+            CategoryView::from(category),
+            UserView::from(&publisher),
+            state.now(),
+        );
         service.cover_image_id = None;
+        service.status = ServiceStatus::Published;
         store.insert_service(&service).await?;
         services.push(service);
     }

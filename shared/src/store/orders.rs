@@ -2,13 +2,17 @@
 //! consumer's by-status list (see `docs/storage.md`). Tallies: `ord-P-{publisher}` and
 //! `ord-C-{consumer}` (`all`, `s{status}`).
 
-use super::aggregate::{retry, Aggregate};
+use std::sync::Mutex;
+
+use super::aggregate::{retry, Aggregate, Txn};
+use super::files::file_key;
 use super::services::{service_items, service_key};
 use super::users::user_key;
 use super::{id_sort_key, Index, ItemKey, Store};
 use crate::error::ApiError;
+use crate::file::FileRecord;
 use crate::http::{Page, PageQuery};
-use crate::market::MarketRole;
+use crate::market::{check_attachable, MarketRole};
 use crate::order::{NewOrder, Order, OrderAction, OrderStatus};
 use crate::service::Service;
 use crate::user::{User, UserView};
@@ -158,5 +162,63 @@ impl Store {
         };
         self.page_of(index, &partition, &counter, &field, query)
             .await
+    }
+
+    /// Order `order_id` and the caller's photos `photos`, read in one BatchGetItem: 10008
+    /// when there is no such order; `validate` decides on the order first, then every photo
+    /// must be a ready file of `user_id` (10000 naming `field`).
+    pub async fn order_with_photos(
+        &self,
+        order_id: u64,
+        photos: &[u64],
+        user_id: u64,
+        field: &str,
+        validate: impl FnOnce(&Order) -> Result<(), ApiError>,
+    ) -> Result<Order, ApiError> {
+        let order_at = order_key(order_id);
+        let mut keys = vec![order_at.clone()];
+        keys.extend(photos.iter().map(|id| file_key(*id)));
+        let fetched = self.get_many(&keys).await?;
+        let order: Order = fetched.take(&order_at)?.ok_or(ApiError::NotFound)?;
+        validate(&order)?;
+        let files: Vec<FileRecord> = photos
+            .iter()
+            .filter_map(|id| fetched.take(&file_key(*id)).transpose())
+            .collect::<Result<_, _>>()?;
+        check_attachable(&files, photos, user_id, field)?;
+        Ok(order)
+    }
+
+    /// Writes what `decide` adds to a transaction for `order` (already read), as one
+    /// transaction conditioned by the steps `decide` adds; on a lost race the order is read
+    /// again and `decide` runs on it, until it writes, refuses, or `exhausted`.
+    pub async fn write_on_order<T, F>(
+        &self,
+        order: Order,
+        exhausted: ApiError,
+        decide: F,
+    ) -> Result<T, ApiError>
+    where
+        T: Send,
+        F: Fn(&Order, &mut Txn<'_>) -> Result<T, ApiError> + Sync,
+    {
+        let order_id = order.id;
+        // The first attempt decides on the order already read; later ones read it again.
+        let first = Mutex::new(Some(order));
+        let (first, decide) = (&first, &decide);
+        retry(
+            || async move {
+                let known = first.lock().ok().and_then(|mut first| first.take());
+                let order = match known {
+                    Some(order) => order,
+                    None => self.order(order_id).await?.ok_or(ApiError::NotFound)?,
+                };
+                let mut txn = self.txn();
+                let done = decide(&order, &mut txn)?;
+                Ok(txn.commit().await?.then_some(done))
+            },
+            exhausted,
+        )
+        .await
     }
 }

@@ -3,18 +3,12 @@
 //! `rating-S{service}` (`all`, `shown`). A rating's score share is also added to its
 //! service's `rating_sum`/`rating_count` in the same transaction.
 
-use std::sync::Mutex;
-
 use super::aggregate::{retry, Aggregate};
-use super::files::file_key;
-use super::orders::order_key;
 use super::services::service_items;
 use super::{id_sort_key, Index, ItemKey, Store};
 use crate::error::ApiError;
-use crate::file::FileRecord;
 use crate::http::{Page, PageQuery};
-use crate::market::{check_attachable, Actor};
-use crate::order::Order;
+use crate::market::Actor;
 use crate::rating::{NewRating, Rating, RatingStatus};
 
 /// Where rating `id` is read by id.
@@ -68,48 +62,25 @@ impl Store {
         input: NewRating,
         now: i64,
     ) -> Result<Rating, ApiError> {
-        let order_at = order_key(input.order_id.get());
-        let mut keys = vec![order_at.clone()];
-        keys.extend(input.illustration.ids().iter().map(|id| file_key(*id)));
-        let fetched = self.get_many(&keys).await?;
-        let order: Order = fetched.take(&order_at)?.ok_or(ApiError::NotFound)?;
-        Rating::write(&order, user_id, input.clone(), 0, now)?;
-        let files: Vec<FileRecord> = input
-            .illustration
-            .ids()
-            .iter()
-            .filter_map(|id| fetched.take(&file_key(*id)).transpose())
-            .collect::<Result<_, _>>()?;
-        check_attachable(&files, input.illustration.ids(), user_id, "illustration")?;
+        let order = self
+            .order_with_photos(
+                input.order_id.get(),
+                input.illustration.ids(),
+                user_id,
+                "illustration",
+                |order| Rating::write(order, user_id, input.clone(), 0, now).map(drop),
+            )
+            .await?;
         let id = self.next_id("rating").await?;
-        // The first attempt decides on the order already read; later ones read it again.
-        let first = Mutex::new(Some(order));
-        let input = &input;
-        retry(
-            || {
-                let known = first.lock().ok().and_then(|mut first| first.take());
-                async move {
-                    let order = match known {
-                        Some(order) => order,
-                        None => self
-                            .order(input.order_id.get())
-                            .await?
-                            .ok_or(ApiError::NotFound)?,
-                    };
-                    let (rating, rated) = Rating::write(&order, user_id, input.clone(), id, now)?;
-                    let (sum, count) = rating.score_share();
-                    let mut txn = self.txn();
-                    txn.write(None, &rating)?
-                        .write(Some(&order), &rated)?
-                        .bump(
-                            &service_items(rating.service_id),
-                            &[("rating_sum", sum), ("rating_count", count)],
-                        )?;
-                    Ok(txn.commit().await?.then_some(rating))
-                }
-            },
-            ApiError::RatingFailed,
-        )
+        self.write_on_order(order, ApiError::RatingFailed, |order, txn| {
+            let (rating, rated) = Rating::write(order, user_id, input.clone(), id, now)?;
+            let (sum, count) = rating.score_share();
+            txn.write(None, &rating)?.write(Some(order), &rated)?.bump(
+                &service_items(rating.service_id),
+                &[("rating_sum", sum), ("rating_count", count)],
+            )?;
+            Ok(rating)
+        })
         .await
     }
 

@@ -2,17 +2,11 @@
 //! consumer's by-status list and both parties' open lists (see `docs/storage.md`).
 //! Tallies: `ref-P-{publisher}` and `ref-C-{consumer}` (`all`, `s{status}`, `open`).
 
-use std::sync::Mutex;
-
 use super::aggregate::{retry, Aggregate};
-use super::files::file_key;
-use super::orders::order_key;
 use super::{id_sort_key, Index, ItemKey, Store};
 use crate::error::ApiError;
-use crate::file::FileRecord;
 use crate::http::{Page, PageQuery};
-use crate::market::{check_attachable, Actor, MarketRole};
-use crate::order::Order;
+use crate::market::{Actor, MarketRole};
 use crate::refund::{NewRefund, Refund, RefundAction, RefundStatus};
 
 /// Where refund `id` is read by id.
@@ -86,43 +80,21 @@ impl Store {
         input: NewRefund,
         now: i64,
     ) -> Result<Refund, ApiError> {
-        let order_at = order_key(input.order_id.get());
-        let mut keys = vec![order_at.clone()];
-        keys.extend(input.illustration.ids().iter().map(|id| file_key(*id)));
-        let fetched = self.get_many(&keys).await?;
-        let order: Order = fetched.take(&order_at)?.ok_or(ApiError::NotFound)?;
-        Refund::request(&order, user_id, input.clone(), 0, now)?;
-        let files: Vec<FileRecord> = input
-            .illustration
-            .ids()
-            .iter()
-            .filter_map(|id| fetched.take(&file_key(*id)).transpose())
-            .collect::<Result<_, _>>()?;
-        check_attachable(&files, input.illustration.ids(), user_id, "illustration")?;
+        let order = self
+            .order_with_photos(
+                input.order_id.get(),
+                input.illustration.ids(),
+                user_id,
+                "illustration",
+                |order| Refund::request(order, user_id, input.clone(), 0, now).map(drop),
+            )
+            .await?;
         let id = self.next_id("refund").await?;
-        // The first attempt decides on the order already read; later ones read it again.
-        let first = Mutex::new(Some(order));
-        let input = &input;
-        retry(
-            || {
-                let known = first.lock().ok().and_then(|mut first| first.take());
-                async move {
-                    let order = match known {
-                        Some(order) => order,
-                        None => self
-                            .order(input.order_id.get())
-                            .await?
-                            .ok_or(ApiError::NotFound)?,
-                    };
-                    let (refund, frozen) =
-                        Refund::request(&order, user_id, input.clone(), id, now)?;
-                    let mut txn = self.txn();
-                    txn.write(None, &refund)?.write(Some(&order), &frozen)?;
-                    Ok(txn.commit().await?.then_some(refund))
-                }
-            },
-            ApiError::RefundAlreadyOpen,
-        )
+        self.write_on_order(order, ApiError::RefundAlreadyOpen, |order, txn| {
+            let (refund, frozen) = Refund::request(order, user_id, input.clone(), id, now)?;
+            txn.write(None, &refund)?.write(Some(order), &frozen)?;
+            Ok(refund)
+        })
         .await
     }
 

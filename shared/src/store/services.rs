@@ -157,27 +157,7 @@ impl Store {
         input.check()?;
         let (category, publisher) = self.service_parts(user_id, &input).await?;
         let id = self.next_id("service").await?;
-        let blank = Service {
-            id,
-            service_type: input.service_type,
-            designated_place: input.designated_place,
-            title: String::new(),
-            description: String::new(),
-            price: input.price,
-            begin_date: String::new(),
-            end_date: String::new(),
-            category: category.clone(),
-            cover_image_id: None,
-            publisher,
-            status: ServiceStatus::Pending,
-            rating_sum: 0,
-            rating_count: 0,
-            sales_volume: 0,
-            reason: None,
-            created_at: now,
-            version: 0,
-        };
-        let service = input.apply_to(blank, category);
+        let service = input.into_service(id, category, publisher, now);
         self.insert_service(&service).await?;
         Ok(service)
     }
