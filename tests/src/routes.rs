@@ -32,6 +32,10 @@ pub fn functions() -> Vec<(&'static str, RouterFn)> {
         ("catalog", catalog::router),
         ("admin", admin::router),
         ("design", design::router),
+        ("services", services::router),
+        ("orders", orders::router),
+        ("refunds", refunds::router),
+        ("ratings", ratings::router),
     ]
 }
 

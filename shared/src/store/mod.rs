@@ -10,6 +10,12 @@ pub mod design;
 pub mod files;
 pub mod users;
 
+pub mod aggregate;
+pub mod orders;
+pub mod ratings;
+pub mod refunds;
+pub mod services;
+
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::SdkError;

@@ -1,0 +1,289 @@
+//! Ratings (服务评价): a consumer's score of a confirmed order, moderated by the platform.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::http::{PageNumber, PageSize};
+use crate::market::{Actor, Illustration, PhotoView};
+use crate::numeric_enum;
+use crate::order::{Order, OrderAction, OrderStatus};
+use crate::text::{BoundedText, PositiveInt};
+use crate::time::format_datetime;
+use crate::user::UserView;
+
+numeric_enum! {
+    /// Rating status (评价状态).
+    pub enum RatingStatus {
+        /// 0 已隐藏: hidden by the platform.
+        Hidden = 0,
+        /// 1 待审核: waiting for moderation.
+        Pending = 1,
+        /// 2 shown (new ratings start here, contract §9).
+        Shown = 2,
+    }
+}
+
+/// The rating state machine: only an admin moves a rating, to any other status (10010
+/// for anyone else; 10009 for a move to the status it already has).
+pub fn transition(
+    from: RatingStatus,
+    to: RatingStatus,
+    actor: Actor,
+) -> Result<RatingStatus, ApiError> {
+    if actor != Actor::Admin {
+        return Err(ApiError::Forbidden);
+    }
+    if from == to {
+        return Err(ApiError::OperationFailed);
+    }
+    Ok(to)
+}
+
+/// A score from 1 to 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "u8")]
+pub struct Score(u8);
+
+impl TryFrom<i64> for Score {
+    type Error = String;
+
+    fn try_from(value: i64) -> Result<Self, String> {
+        match value {
+            1..=5 => Ok(Score(value as u8)),
+            _ => Err("must be an integer from 1 to 5".to_owned()),
+        }
+    }
+}
+
+impl From<Score> for u8 {
+    fn from(score: Score) -> u8 {
+        score.0
+    }
+}
+
+/// A stored rating.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rating {
+    /// Rating id.
+    pub id: u64,
+    /// The rated order.
+    pub order_id: u64,
+    /// The order's service.
+    pub service_id: u64,
+    /// 1–5.
+    pub score: Score,
+    /// Text.
+    pub content: String,
+    /// Photo file ids.
+    #[serde(default)]
+    pub illustration: Vec<u64>,
+    /// Status.
+    pub status: RatingStatus,
+    /// The consumer who wrote it (snapshot).
+    pub author: UserView,
+    /// Created at, Unix seconds.
+    pub created_at: i64,
+    /// Optimistic-concurrency version.
+    #[serde(default)]
+    pub version: u64,
+}
+
+/// The seed's rating object (`GET /v1/rating/order`, `/v1/rating/service`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatingView {
+    /// Rating id.
+    pub id: u64,
+    /// 1–5.
+    pub score: Score,
+    /// Text.
+    pub content: String,
+    /// Photos.
+    pub illustration: Vec<PhotoView>,
+    /// Status.
+    pub status: RatingStatus,
+    /// `YYYY-MM-DD HH:MM:SS`.
+    pub create_time: String,
+    /// Author.
+    pub author: UserView,
+}
+
+/// `POST /v1/rating`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewRating {
+    /// The order rated.
+    pub order_id: PositiveInt,
+    /// Optional check: the service the client believes it rates (10020 when it is not the
+    /// order's).
+    #[serde(default)]
+    pub service_id: Option<PositiveInt>,
+    /// 1–5.
+    pub score: Score,
+    /// 1–500 characters.
+    pub content: BoundedText<1, 500>,
+    /// Up to five ready files of the caller.
+    #[serde(default)]
+    pub illustration: Illustration,
+}
+
+/// `POST /v1/admin/rating/{id}/status`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RatingStatusInput {
+    /// 0, 1 or 2.
+    pub status: RatingStatus,
+}
+
+impl Rating {
+    /// A rating of `order` by `user_id` (contract §9): 10018 for the publisher, 10019 for
+    /// anyone but the consumer, 10020 when `service_id` is not the order's, 10021 when
+    /// already rated, 10022 unless the order is confirmed and unrated. Answers the rating
+    /// and the order moved 3 → 4.
+    pub fn write(
+        order: &Order,
+        user_id: u64,
+        input: NewRating,
+        id: u64,
+        now: i64,
+    ) -> Result<(Rating, Order), ApiError> {
+        if order.publisher_id() == user_id {
+            return Err(ApiError::RateOwnService);
+        }
+        if order.consumer.id != user_id {
+            return Err(ApiError::RatingNotConsumer);
+        }
+        if input
+            .service_id
+            .is_some_and(|service| service.get() != order.service.id)
+        {
+            return Err(ApiError::RatingServiceMismatch);
+        }
+        if order.status == OrderStatus::Completed {
+            return Err(ApiError::AlreadyRated);
+        }
+        let status = crate::order::transition(order.status, OrderAction::Rate, Actor::Consumer)
+            .map_err(|_| ApiError::RatingFailed)?;
+        let rating = Rating {
+            id,
+            order_id: order.id,
+            service_id: order.service.id,
+            score: input.score,
+            content: input.content.into_inner(),
+            illustration: input.illustration.ids().to_vec(),
+            status: RatingStatus::Shown,
+            author: order.consumer.clone(),
+            created_at: now,
+            version: 0,
+        };
+        Ok((rating, order.moved(status)))
+    }
+
+    /// What this rating adds to its service's (score sum, count): only shown ratings count.
+    pub fn score_share(&self) -> (i64, i64) {
+        if self.status == RatingStatus::Shown {
+            (i64::from(self.score.0), 1)
+        } else {
+            (0, 0)
+        }
+    }
+
+    /// This rating moved to `to` by `actor`, version bumped.
+    pub fn moderated(&self, to: RatingStatus, actor: Actor) -> Result<Rating, ApiError> {
+        let mut next = self.clone();
+        next.status = transition(self.status, to, actor)?;
+        next.version += 1;
+        Ok(next)
+    }
+
+    /// The seed object.
+    pub fn view(&self, asset_base_url: &str) -> RatingView {
+        RatingView {
+            id: self.id,
+            score: self.score,
+            content: self.content.clone(),
+            illustration: PhotoView::all(&self.illustration, asset_base_url),
+            status: self.status,
+            create_time: format_datetime(self.created_at),
+            author: self.author.clone(),
+        }
+    }
+}
+
+/// `GET /v1/rating/order`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderIdQuery {
+    /// The order.
+    pub order_id: PositiveInt,
+}
+
+/// `GET /v1/rating/service`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceRatingsQuery {
+    /// The service.
+    pub service_id: PositiveInt,
+    /// Page, from 1.
+    pub page: PageNumber,
+    /// Items per page.
+    pub count: PageSize,
+}
+
+/// What `POST /v1/rating` answers (the seed's strings for `id` and `score`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingCreated {
+    /// Rating id, as a string.
+    pub id: String,
+    /// Score, as a string.
+    pub score: String,
+    /// Text.
+    pub content: String,
+    /// Photos.
+    pub illustration: Vec<PhotoView>,
+    /// `YYYY-MM-DD HH:MM:SS`.
+    pub create_time: String,
+}
+
+impl Rating {
+    /// The create answer.
+    pub fn created(&self, asset_base_url: &str) -> RatingCreated {
+        RatingCreated {
+            id: self.id.to_string(),
+            score: self.score.0.to_string(),
+            content: self.content.clone(),
+            illustration: PhotoView::all(&self.illustration, asset_base_url),
+            create_time: format_datetime(self.created_at),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use RatingStatus as S;
+
+    #[test]
+    fn every_triple() {
+        let mut checked = 0;
+        for &from in S::ALL {
+            for &to in S::ALL {
+                for actor in Actor::ALL {
+                    let result = transition(from, to, actor);
+                    let expected = if actor != Actor::Admin {
+                        Err(ApiError::Forbidden)
+                    } else if from == to {
+                        Err(ApiError::OperationFailed)
+                    } else {
+                        Ok(to)
+                    };
+                    assert_eq!(result, expected, "{from:?} {to:?} {actor:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 3 * 3 * 4);
+    }
+
+    #[test]
+    fn scores() {
+        assert!(Score::try_from(0).is_err());
+        assert!(Score::try_from(6).is_err());
+        assert_eq!(u8::from(Score::try_from(5).unwrap()), 5);
+    }
+}
