@@ -10,6 +10,7 @@ pub mod file;
 pub mod http;
 pub mod identity;
 pub mod lambda;
+pub mod mobilization;
 pub mod state;
 pub mod store;
 pub mod text;

@@ -27,18 +27,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// Parses JSON, naming the path of the first bad field in the error.
-pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// Parses JSON, naming the path of the first bad field in the error. Clients with another
+/// error format (mobilization) map the [`ApiError::Validation`] into theirs.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        if path == "." {
-            ApiError::Validation(inner.to_string())
-        } else {
-            ApiError::invalid(&path, inner)
-        }
-    })
+    serde_path_to_error::deserialize(deserializer).map_err(naming_the_field)
 }
 
 /// Query-string parameters, with the same 10000 rule as [`JsonBody`].
@@ -49,20 +42,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or_default();
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(QueryParams)
-            .map_err(|error| {
-                let path = error.path().to_string();
-                let inner = error.into_inner();
-                if path == "." {
-                    ApiError::Validation(inner.to_string())
-                } else {
-                    ApiError::invalid(&path, inner)
-                }
-            })
+        parse_query(parts.uri.query().unwrap_or_default()).map(QueryParams)
+    }
+}
+
+/// Parses a query string, naming the first bad parameter in the error (like [`parse_json`]).
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(naming_the_field)
+}
+
+/// A 10000 naming the path of the field at fault (or the whole input when it is unreadable).
+fn naming_the_field<E: std::fmt::Display>(error: serde_path_to_error::Error<E>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if path == "." {
+        ApiError::Validation(inner.to_string())
+    } else {
+        ApiError::invalid(&path, inner)
     }
 }
 

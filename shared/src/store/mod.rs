@@ -4,9 +4,11 @@
 //! TransactWriteItems — never Scan. A failed condition becomes the caller's error code.
 //! The access patterns are listed in `docs/storage.md`.
 
+pub mod batch;
 pub mod categories;
 pub mod credentials;
 pub mod files;
+pub mod mobilization;
 pub mod users;
 
 use std::collections::HashMap;
@@ -233,14 +235,20 @@ impl Store {
 
     /// The next value of the atomic id counter `name` (1, 2, 3, …).
     pub async fn next_id(&self, name: &str) -> Result<u64, ApiError> {
+        self.reserve_ids(name, 1).await
+    }
+
+    /// Reserves `count` consecutive ids of counter `name` in one call and answers the
+    /// last; the ids are `last - count + 1 ..= last` (bulk imports).
+    pub async fn reserve_ids(&self, name: &str, count: u64) -> Result<u64, ApiError> {
         let output = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(COUNTER_PK, format!("id#{name}"))))
-            .update_expression("ADD #value :one")
+            .update_expression("ADD #value :count")
             .expression_attribute_names("#value", "value")
-            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":count", n(count))
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await
