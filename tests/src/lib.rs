@@ -6,6 +6,7 @@ pub mod app;
 pub mod calls;
 pub mod dynamodb_local;
 pub mod fixture;
+pub mod mobilization;
 pub mod routes;
 pub mod schema;
 

@@ -4,6 +4,8 @@ mod catalog;
 mod credentials;
 mod envelope;
 mod fixture;
+mod mobilization;
+mod mobilization_tasks;
 mod routes;
 mod store;
 mod tokens;
