@@ -88,14 +88,29 @@ pub fn directory() -> Value {
         .into_iter()
         .chain(STREETS.iter().map(|(street, _)| *street));
     for office in office_ids {
-        members.push(member(office_commander(office), format!("指挥官{office}"), ("office_id", office), true));
+        members.push(member(
+            office_commander(office),
+            format!("指挥官{office}"),
+            ("office_id", office),
+            true,
+        ));
         for k in 1..=5 {
             let id = office_member(office, k);
-            members.push(member(id, format!("民兵{id}"), ("office_id", office), false));
+            members.push(member(
+                id,
+                format!("民兵{id}"),
+                ("office_id", office),
+                false,
+            ));
         }
     }
     for (org, _, _) in self::orgs() {
-        members.push(member(org_commander(org), format!("排长{org}"), ("org_id", org), true));
+        members.push(member(
+            org_commander(org),
+            format!("排长{org}"),
+            ("org_id", org),
+            true,
+        ));
         for k in 1..=15 {
             let id = org_member(org, k);
             members.push(member(id, format!("民兵{id}"), ("org_id", org), false));

@@ -81,7 +81,10 @@ async fn login_sets_the_token_cookie_and_logout_clears_it() {
         .await;
     assert_eq!(logout.status, 204);
     let cleared = logout.headers["set-cookie"].to_str().unwrap();
-    assert!(cleared.starts_with("token=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    assert!(
+        cleared.starts_with("token=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
 }
 
 #[tokio::test]
@@ -108,7 +111,10 @@ async fn login_with_a_pair_that_is_not_a_members_is_400() {
     }
     let malformed = app.post("/user", json!({"i_code": "mob-2"})).send().await;
     assert_eq!(malformed.status, 400);
-    assert!(malformed.body["cnmsg"].as_str().unwrap().contains("order_no"));
+    assert!(malformed.body["cnmsg"]
+        .as_str()
+        .unwrap()
+        .contains("order_no"));
 }
 
 #[tokio::test]
@@ -129,14 +135,25 @@ async fn a_logged_in_user_who_is_not_a_member_is_403() {
 async fn directory_import_counts_and_replaces_by_id() {
     let app = TestApp::new().await;
     let admin = app.admin_token().await;
-    let response = app.put("/task/directory", directory()).token(&admin).send().await;
+    let response = app
+        .put("/task/directory", directory())
+        .token(&admin)
+        .send()
+        .await;
     assert_eq!(response.status, 200, "{}", response.body);
-    assert_eq!(response.body, json!({"offices": 7, "orgs": 10, "members": 202}));
+    assert_eq!(
+        response.body,
+        json!({"offices": 7, "orgs": 10, "members": 202})
+    );
     let rename = json!({
         "offices": [{"office_id": 21, "name": "新港街道", "level": "S", "parent_id": 2}],
         "members": [{"soldier_id": 3211, "name": "改名", "phone": 1, "im_user_id": 2, "org_id": 211, "is_admin": false}],
     });
-    let again = app.put("/task/directory", rename).token(&admin).send().await;
+    let again = app
+        .put("/task/directory", rename)
+        .token(&admin)
+        .send()
+        .await;
     assert_eq!(again.body, json!({"offices": 1, "orgs": 0, "members": 1}));
     let store = app.state.store();
     let directory = store.directory().await.unwrap();
@@ -165,25 +182,79 @@ async fn invalid_directories_name_the_first_bad_row_and_write_nothing() {
     seed(&app).await;
     let admin = app.admin_token().await;
     let good_office = json!({"office_id": 900, "name": "新单位", "level": "S", "parent_id": 1});
-    let good_member = json!({"soldier_id": 99_999, "name": "新兵", "office_id": 900, "is_admin": false});
+    let good_member =
+        json!({"soldier_id": 99_999, "name": "新兵", "office_id": 900, "is_admin": false});
     let cases: Vec<(Value, Value, Value, &str)> = vec![
-        (json!([good_office, {"office_id": 901, "name": "x", "level": "S", "parent_id": 4242}]), json!([]), json!([]), "offices[1]: parent_id 4242 does not exist"),
-        (json!([{"office_id": 1, "name": "市", "level": "C", "parent_id": 21}, good_office]), json!([]), json!([]), "offices[0]: parent_id forms a cycle"),
-        (json!([good_office, good_office]), json!([]), json!([]), "offices[1]: duplicate office_id 900"),
-        (json!([good_office, {"office_id": 902, "name": "x", "level": "X"}]), json!([]), json!([]), "offices[1].level"),
-        (json!([good_office]), json!([{"org_id": 950, "name": "x", "office_id": 4242}]), json!([]), "orgs[0]: office_id 4242 does not exist"),
-        (json!([good_office]), json!([{"org_id": 950, "name": "x", "office_id": 900, "parent_id": 951}, {"org_id": 951, "name": "y", "office_id": 900, "parent_id": 950}]), json!([]), "orgs[0]: parent_id forms a cycle"),
-        (json!([good_office]), json!([]), json!([good_member, {"soldier_id": 5, "name": "x", "office_id": 1, "org_id": 211}]), "members[1]: exactly one of office_id and org_id"),
-        (json!([good_office]), json!([]), json!([good_member, {"soldier_id": 5, "name": "x"}]), "members[1]: exactly one of office_id and org_id"),
-        (json!([good_office]), json!([]), json!([good_member, {"soldier_id": 5, "name": "x", "org_id": 4242}]), "members[1]: org_id 4242 does not exist"),
-        (json!([good_office]), json!([]), json!([good_member, good_member]), "members[1]: duplicate soldier_id 99999"),
+        (
+            json!([good_office, {"office_id": 901, "name": "x", "level": "S", "parent_id": 4242}]),
+            json!([]),
+            json!([]),
+            "offices[1]: parent_id 4242 does not exist",
+        ),
+        (
+            json!([{"office_id": 1, "name": "市", "level": "C", "parent_id": 21}, good_office]),
+            json!([]),
+            json!([]),
+            "offices[0]: parent_id forms a cycle",
+        ),
+        (
+            json!([good_office, good_office]),
+            json!([]),
+            json!([]),
+            "offices[1]: duplicate office_id 900",
+        ),
+        (
+            json!([good_office, {"office_id": 902, "name": "x", "level": "X"}]),
+            json!([]),
+            json!([]),
+            "offices[1].level",
+        ),
+        (
+            json!([good_office]),
+            json!([{"org_id": 950, "name": "x", "office_id": 4242}]),
+            json!([]),
+            "orgs[0]: office_id 4242 does not exist",
+        ),
+        (
+            json!([good_office]),
+            json!([{"org_id": 950, "name": "x", "office_id": 900, "parent_id": 951}, {"org_id": 951, "name": "y", "office_id": 900, "parent_id": 950}]),
+            json!([]),
+            "orgs[0]: parent_id forms a cycle",
+        ),
+        (
+            json!([good_office]),
+            json!([]),
+            json!([good_member, {"soldier_id": 5, "name": "x", "office_id": 1, "org_id": 211}]),
+            "members[1]: exactly one of office_id and org_id",
+        ),
+        (
+            json!([good_office]),
+            json!([]),
+            json!([good_member, {"soldier_id": 5, "name": "x"}]),
+            "members[1]: exactly one of office_id and org_id",
+        ),
+        (
+            json!([good_office]),
+            json!([]),
+            json!([good_member, {"soldier_id": 5, "name": "x", "org_id": 4242}]),
+            "members[1]: org_id 4242 does not exist",
+        ),
+        (
+            json!([good_office]),
+            json!([]),
+            json!([good_member, good_member]),
+            "members[1]: duplicate soldier_id 99999",
+        ),
     ];
     for (offices, orgs, members, expected) in cases {
         let body = json!({"offices": offices, "orgs": orgs, "members": members});
         let response = app.put("/task/directory", body).token(&admin).send().await;
         assert_eq!(response.status, 400, "{expected}: {}", response.body);
         let message = response.body["cnmsg"].as_str().unwrap_or_default();
-        assert!(message.starts_with(expected), "{message} should start with {expected}");
+        assert!(
+            message.starts_with(expected),
+            "{message} should start with {expected}"
+        );
         let store = app.state.store();
         assert!(!store.directory().await.unwrap().offices.contains_key(&900));
         assert_eq!(store.member(99_999).await.unwrap(), None);
@@ -195,17 +266,29 @@ async fn info_follows_the_commanders_unit() {
     let app = TestApp::new().await;
     seed(&app).await;
     let office = login(&app, office_commander(HAIZHU)).await;
-    let info = app.get("/task/info").header("cookie", &cookie(&office)).send().await;
+    let info = app
+        .get("/task/info")
+        .header("cookie", &cookie(&office))
+        .send()
+        .await;
     assert_eq!(info.status, 200);
     assert_eq!(info.body["is_office"], true);
     assert_eq!(info.body["places"][0]["place_id"], 2);
     assert_eq!(info.body["places"][0]["place_name"], "海珠广场");
     let org = login(&app, org_commander(211)).await;
-    let info = app.get("/task/info").header("cookie", &cookie(&org)).send().await;
+    let info = app
+        .get("/task/info")
+        .header("cookie", &cookie(&org))
+        .send()
+        .await;
     assert_eq!(info.body["is_office"], false);
     assert_eq!(info.body["places"], json!([]));
     let plain = login(&app, org_member(211, 1)).await;
-    let refused = app.get("/task/info").header("cookie", &cookie(&plain)).send().await;
+    let refused = app
+        .get("/task/info")
+        .header("cookie", &cookie(&plain))
+        .send()
+        .await;
     assert_eq!(refused.status, 403);
 }
 
@@ -214,7 +297,11 @@ async fn org_tree_follows_the_scope() {
     let app = TestApp::new().await;
     seed(&app).await;
     let org = login(&app, org_commander(211)).await;
-    let tree = app.get("/task/orgs").header("cookie", &cookie(&org)).send().await;
+    let tree = app
+        .get("/task/orgs")
+        .header("cookie", &cookie(&org))
+        .send()
+        .await;
     assert_eq!(tree.status, 200, "{}", tree.body);
     assert_eq!(tree.body["total_mems"], 32);
     let detail = &tree.body["detail"];
@@ -223,17 +310,38 @@ async fn org_tree_follows_the_scope() {
     assert_eq!(orgs.len(), 2);
     assert_eq!(orgs[0]["org_id"], 211);
     assert_eq!(orgs[0]["lower_org_ids"], json!([212]));
-    let admin_row = orgs[0]["members"].as_array().unwrap().iter().find(|m| m["soldier_id"] == 1211).unwrap();
+    let admin_row = orgs[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["soldier_id"] == 1211)
+        .unwrap();
     assert_eq!(admin_row["is_admin"], true);
     let plain_row = &orgs[0]["members"][0];
     assert!(plain_row.get("is_admin").is_none() || plain_row["soldier_id"] == 1211);
     let district = login(&app, office_commander(HAIZHU)).await;
-    let tree = app.get("/task/orgs").header("cookie", &cookie(&district)).send().await;
+    let tree = app
+        .get("/task/orgs")
+        .header("cookie", &cookie(&district))
+        .send()
+        .await;
     assert_eq!(tree.body["total_mems"], 5 * 16);
     assert_eq!(tree.body["detail"]["office_name"], "海珠区人武部");
     assert_eq!(tree.body["detail"]["orgs"][0]["org_id"], 201);
-    assert_eq!(tree.body["detail"]["lower_offices"].as_array().unwrap().len(), 2);
-    assert_eq!(tree.body["detail"]["lower_offices"][0]["orgs"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        tree.body["detail"]["lower_offices"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        tree.body["detail"]["lower_offices"][0]["orgs"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -241,19 +349,40 @@ async fn office_tree_follows_the_scope_and_is_refused_to_org_commanders() {
     let app = TestApp::new().await;
     seed(&app).await;
     let city = login(&app, office_commander(CITY)).await;
-    let tree = app.get("/task/offices").header("cookie", &cookie(&city)).send().await;
+    let tree = app
+        .get("/task/offices")
+        .header("cookie", &cookie(&city))
+        .send()
+        .await;
     assert_eq!(tree.status, 200, "{}", tree.body);
     assert_eq!(tree.body["total_mems"], 7 * 6);
     let root = &tree.body["office_detail"];
-    assert_eq!((root["office_id"].clone(), root["name"].clone()), (json!(1), json!("广州市人武部")));
+    assert_eq!(
+        (root["office_id"].clone(), root["name"].clone()),
+        (json!(1), json!("广州市人武部"))
+    );
     assert_eq!(root["members"].as_array().unwrap().len(), 6);
     assert_eq!(root["lower_offices"].as_array().unwrap().len(), 2);
-    assert_eq!(root["lower_offices"][0]["lower_offices"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        root["lower_offices"][0]["lower_offices"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let street = login(&app, office_commander(31)).await;
-    let tree = app.get("/task/offices").header("cookie", &cookie(&street)).send().await;
+    let tree = app
+        .get("/task/offices")
+        .header("cookie", &cookie(&street))
+        .send()
+        .await;
     assert_eq!(tree.body["total_mems"], 6);
     assert_eq!(tree.body["office_detail"]["lower_offices"], json!([]));
     let org = login(&app, org_commander(211)).await;
-    let refused = app.get("/task/offices").header("cookie", &cookie(&org)).send().await;
+    let refused = app
+        .get("/task/offices")
+        .header("cookie", &cookie(&org))
+        .send()
+        .await;
     assert_eq!(refused.status, 403, "{}", refused.body);
 }
