@@ -7,6 +7,6 @@ mod identity;
 mod page;
 
 pub use envelope::{created, envelope_layer, ok, with_envelope, Created, Envelope};
-pub use extract::{parse_json, parse_query, IdPath, JsonBody, QueryParams};
+pub use extract::{parse_json, parse_query, read_json, IdPath, JsonBody, QueryParams};
 pub use identity::{bearer_token, AdminUser, CurrentUser};
 pub use page::{Page, PageNumber, PageQuery, PageSize, MAX_PAGE_SIZE};

@@ -486,19 +486,26 @@ fn describe(unit: Unit) -> String {
     }
 }
 
-fn check_office_chain(directory: &Directory, start: u64, at: String) -> Result<(), TaskError> {
+/// Walks the parent chain from `start` through `parents` (a record's parent, or `None`
+/// when the record is missing): 400 at `at` on a dangling parent or a cycle.
+fn check_chain<K: Ord + Copy + std::fmt::Display>(
+    start: K,
+    kind: &str,
+    at: String,
+    parents: impl Fn(K) -> Option<Option<K>>,
+) -> Result<(), TaskError> {
     let mut visited = BTreeSet::new();
     let mut current = start;
     loop {
         if !visited.insert(current) {
             return Err(bad(
                 at,
-                format!("parent_id forms a cycle through office {current}"),
+                format!("parent_id forms a cycle through {kind} {current}"),
             ));
         }
-        match directory.offices.get(&current).and_then(|o| o.parent_id) {
+        match parents(current).flatten() {
             None => return Ok(()),
-            Some(parent) if !directory.offices.contains_key(&parent) => {
+            Some(parent) if parents(parent).is_none() => {
                 return Err(bad(at, format!("parent_id {parent} does not exist")));
             }
             Some(parent) => current = parent,
@@ -506,24 +513,16 @@ fn check_office_chain(directory: &Directory, start: u64, at: String) -> Result<(
     }
 }
 
+fn check_office_chain(directory: &Directory, start: u64, at: String) -> Result<(), TaskError> {
+    check_chain(start, "office", at, |id| {
+        directory.offices.get(&id).map(|o| o.parent_id)
+    })
+}
+
 fn check_org_chain(directory: &Directory, start: u64, at: String) -> Result<(), TaskError> {
-    let mut visited = BTreeSet::new();
-    let mut current = start;
-    loop {
-        if !visited.insert(current) {
-            return Err(bad(
-                at,
-                format!("parent_id forms a cycle through org {current}"),
-            ));
-        }
-        match directory.orgs.get(&current).and_then(|o| o.parent_id) {
-            None => return Ok(()),
-            Some(parent) if !directory.orgs.contains_key(&parent) => {
-                return Err(bad(at, format!("parent_id {parent} does not exist")));
-            }
-            Some(parent) => current = parent,
-        }
-    }
+    check_chain(start, "org", at, |id| {
+        directory.orgs.get(&id).map(|o| o.parent_id)
+    })
 }
 
 #[cfg(test)]

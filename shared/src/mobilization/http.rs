@@ -2,7 +2,6 @@
 //! is no valid login), and bodies, queries and paths whose bad fields answer 400 `{cnmsg}`
 //! through the same parsing as the homemaking extractors.
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -10,7 +9,8 @@ use serde::Deserialize;
 
 use super::directory::{Directory, Member};
 use super::error::TaskError;
-use crate::http::{bearer_token, parse_json, parse_query, PageNumber, PageQuery, PageSize};
+use crate::auth::{Claims, Role};
+use crate::http::{bearer_token, parse_query, read_json, PageNumber, PageQuery, PageSize};
 use crate::state::AppState;
 
 /// The caller as a member of the directory, with the directory itself.
@@ -33,22 +33,24 @@ impl Soldier {
     }
 }
 
-/// The user id behind the request's login, or the 302.
-pub async fn logged_in_user(parts: &Parts, state: &AppState) -> Result<u64, TaskError> {
+/// The claims of the request's login (cookie, header or bearer token), or the 302.
+pub async fn login_claims(parts: &Parts, state: &AppState) -> Result<Claims, TaskError> {
     let token = bearer_token(&parts.headers).ok_or(TaskError::NotLoggedIn)?;
-    let claims = state
+    state
         .tokens()
         .await?
         .verify(token)
-        .map_err(|_| TaskError::NotLoggedIn)?;
-    claims.user_id().map_err(|_| TaskError::NotLoggedIn)
+        .map_err(|_| TaskError::NotLoggedIn)
 }
 
 impl FromRequestParts<AppState> for Soldier {
     type Rejection = TaskError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, TaskError> {
-        let user_id = logged_in_user(parts, state).await?;
+        let user_id = login_claims(parts, state)
+            .await?
+            .user_id()
+            .map_err(|_| TaskError::NotLoggedIn)?;
         let store = state.store();
         let soldier_id = store
             .member_of_user(user_id)
@@ -69,15 +71,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for TaskJson<T> {
     type Rejection = TaskError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, TaskError> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| TaskError::Invalid(rejection.body_text()))?;
-        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &bytes
-        };
-        Ok(TaskJson(parse_json(bytes)?))
+        Ok(TaskJson(read_json(request, state).await?))
     }
 }
 
@@ -150,13 +144,8 @@ impl FromRequestParts<AppState> for DirectoryAdmin {
     type Rejection = TaskError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, TaskError> {
-        let token = bearer_token(&parts.headers).ok_or(TaskError::NotLoggedIn)?;
-        let claims = state
-            .tokens()
-            .await?
-            .verify(token)
-            .map_err(|_| TaskError::NotLoggedIn)?;
-        if claims.roles.contains(&crate::auth::Role::Admin) {
+        let claims = login_claims(parts, state).await?;
+        if claims.roles.contains(&Role::Admin) {
             Ok(DirectoryAdmin)
         } else {
             Err(TaskError::forbidden("只有平台管理员可以导入目录"))

@@ -7,14 +7,15 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use super::assignment::{transition, Actor, Assignment, AssignmentAction, Response};
+use super::assignment::{
+    transition, Actor, Assignment, AssignmentAction, AssignmentState, Response,
+};
 use super::directory::{Directory, DirectoryImport, Member, Place, Unit, CREATED_PLACE_BASE};
 use super::error::TaskError;
 use super::http::Soldier;
 use super::task::{NewTask, Target, TargetKind, Task};
 use crate::http::PageQuery;
 use crate::state::AppState;
-use crate::store::mobilization::WriteConflict;
 use crate::time::format_datetime;
 use crate::ApiError;
 
@@ -318,16 +319,11 @@ pub async fn act(
         let (task, assignment) =
             tokio::try_join!(store.task(task_id), store.assignment(task_id, soldier_id))?;
         let task = task.ok_or(TaskError::NotFound)?;
-        let Some(assignment) = assignment else {
-            return Err(transition(
-                super::assignment::AssignmentState::Unread,
-                action,
-                Actor::Other,
-            )
-            .err()
-            .unwrap_or(TaskError::forbidden("任务没有下发给您")));
+        let (current, actor) = match &assignment {
+            Some(assignment) => (assignment.state(), Actor::Target),
+            None => (AssignmentState::Unread, Actor::Other),
         };
-        transition(assignment.state(), action, Actor::Target)?;
+        transition(current, action, actor)?;
         let now = state.now();
         if task.is_done(now) {
             return Err(match action {
@@ -340,9 +336,10 @@ pub async fn act(
             AssignmentAction::Refuse => store.respond(&task, soldier_id, false, now).await?,
             AssignmentAction::CheckIn => store.check_in(&task, soldier_id, now).await?,
         };
-        match written {
-            Ok(()) => return Ok(()),
-            Err(WriteConflict::Assignment | WriteConflict::Task) => continue,
+        // A cancelled write (the state moved, or a concurrent write touched the task's
+        // counters) is decided again on a fresh read.
+        if written.is_ok() {
+            return Ok(());
         }
     }
     Err(TaskError::internal("task write kept conflicting"))

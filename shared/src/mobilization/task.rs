@@ -146,11 +146,9 @@ impl Task {
 
     /// Mean response time as `HH:MM:SS` (hours may pass 24).
     pub fn avg_resp_time(&self) -> String {
-        let mean = if self.response_count == 0 {
-            0
-        } else {
-            self.resp_time_sum.max(0) as u64 / self.response_count
-        };
+        let mean = (self.resp_time_sum.max(0) as u64)
+            .checked_div(self.response_count)
+            .unwrap_or(0);
         format!("{:02}:{:02}:{:02}", mean / 3600, mean / 60 % 60, mean % 60)
     }
 

@@ -9,11 +9,12 @@
 //!   listed per member in GSI1 `MOB#MINE#{soldier}` and, once accepted, in GSI3
 //!   `MOB#ACCEPTED#{task}`.
 
-use aws_sdk_dynamodb::types::{AttributeValue, Put, Select, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::{from_item, id_sort_key, n, s, sdk_error, Index, Item, ItemKey, Store};
+use super::query::KeyRange;
+use super::{id_sort_key, n, s, sdk_error, Index, ItemKey, Store};
 use crate::error::ApiError;
 use crate::http::PageQuery;
 use crate::mobilization::assignment::{Assignment, Response};
@@ -103,33 +104,6 @@ struct Link {
 #[derive(Serialize, Deserialize)]
 struct ScopeEntry {
     task_id: u64,
-}
-
-/// Which part of a partition a list reads.
-#[derive(Debug, Clone)]
-enum SortKey {
-    Any,
-    BeginsWith(String),
-    Below(String),
-    AtLeast(String),
-}
-
-impl SortKey {
-    fn expression(&self) -> &'static str {
-        match self {
-            SortKey::Any => "#pk = :pk",
-            SortKey::BeginsWith(_) => "#pk = :pk AND begins_with(#sk, :sk)",
-            SortKey::Below(_) => "#pk = :pk AND #sk < :sk",
-            SortKey::AtLeast(_) => "#pk = :pk AND #sk >= :sk",
-        }
-    }
-
-    fn value(&self) -> Option<&str> {
-        match self {
-            SortKey::Any => None,
-            SortKey::BeginsWith(v) | SortKey::Below(v) | SortKey::AtLeast(v) => Some(v),
-        }
-    }
 }
 
 /// Why a conditional task write failed, so the caller can re-read and decide.
@@ -233,7 +207,7 @@ impl Store {
         self.query_range(
             None,
             &unit_partition(unit),
-            SortKey::BeginsWith("PLACE#".into()),
+            KeyRange::BeginsWith("PLACE#".into()),
             true,
             usize::MAX,
         )
@@ -334,6 +308,10 @@ impl Store {
             .set_key(Some(at.key()))
             .update_expression(expression)
             .condition_expression(condition);
+        // `response` is written through a placeholder wherever it appears.
+        if expression.contains("#response") || condition.contains("#response") {
+            update = update.expression_attribute_names("#response", "response");
+        }
         for (name, value) in values {
             update = update.expression_attribute_values(name, value);
         }
@@ -363,18 +341,12 @@ impl Store {
             values.push((":accepted", s(format!("MOB#ACCEPTED#{}", task.task_id))));
             values.push((":soldier", s(id_sort_key(soldier_id))));
         }
-        let mut assignment = self.update_step(
+        let assignment = self.update_step(
             &assignment_key(task.task_id, soldier_id),
             &expression,
             "#response = :ur",
             values,
         )?;
-        if let Some(update) = assignment.update.as_mut() {
-            update
-                .expression_attribute_names
-                .get_or_insert_with(Default::default)
-                .insert("#response".into(), "response".into());
-        }
         let counters = self.update_step(
             &task_key(task.task_id),
             "ADD response_count :one, accept_count :accepted, resp_time_sum :elapsed",
@@ -398,7 +370,7 @@ impl Store {
         soldier_id: u64,
         now: i64,
     ) -> Result<Result<(), WriteConflict>, ApiError> {
-        let mut assignment = self.update_step(
+        let assignment = self.update_step(
             &assignment_key(task.task_id, soldier_id),
             "SET checked_in = :yes, check_at = :now",
             "#response = :ac AND checked_in = :no",
@@ -409,12 +381,6 @@ impl Store {
                 (":ac", s("AC")),
             ],
         )?;
-        if let Some(update) = assignment.update.as_mut() {
-            update
-                .expression_attribute_names
-                .get_or_insert_with(Default::default)
-                .insert("#response".into(), "response".into());
-        }
         let counter = self.update_step(
             &task_key(task.task_id),
             "ADD check_count :one",
@@ -484,9 +450,9 @@ impl Store {
         let partition = format!("MOB#SCOPE#{}", unit.key());
         let boundary = format!("{:020}", now.max(0) + 1);
         let range = if working {
-            SortKey::AtLeast(boundary)
+            KeyRange::AtLeast(boundary)
         } else {
-            SortKey::Below(boundary)
+            KeyRange::Below(boundary)
         };
         let (total, entries) = tokio::try_join!(
             self.count_range(Some(Index::Gsi2), &partition, range.clone()),
@@ -517,7 +483,7 @@ impl Store {
         page: PageQuery,
     ) -> Result<(u64, Vec<(Assignment, Task)>), ApiError> {
         let partition = format!("MOB#MINE#{soldier_id}");
-        let all = SortKey::Any;
+        let all = KeyRange::Any;
         let (total, assignments) = tokio::try_join!(
             self.count_range(Some(Index::Gsi1), &partition, all.clone()),
             self.query_range::<Assignment>(
@@ -552,7 +518,7 @@ impl Store {
         self.query_range(
             None,
             &task_partition(task_id),
-            SortKey::BeginsWith("ASSIGN#".into()),
+            KeyRange::BeginsWith("ASSIGN#".into()),
             true,
             limit,
         )
@@ -564,94 +530,10 @@ impl Store {
         self.query_range(
             Some(Index::Gsi3),
             &format!("MOB#ACCEPTED#{task_id}"),
-            SortKey::Any,
+            KeyRange::Any,
             true,
             limit,
         )
         .await
-    }
-
-    async fn query_range<T: serde::de::DeserializeOwned>(
-        &self,
-        index: Option<Index>,
-        partition: &str,
-        range: SortKey,
-        forward: bool,
-        limit: usize,
-    ) -> Result<Vec<T>, ApiError> {
-        let mut items = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let remaining = limit.saturating_sub(items.len());
-            if remaining == 0 {
-                break;
-            }
-            let output = self
-                .range_query(index, partition, &range)
-                .scan_index_forward(forward)
-                .limit(i32::try_from(remaining).unwrap_or(i32::MAX))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                items.push(from_item(item)?);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
-        Ok(items)
-    }
-
-    async fn count_range(
-        &self,
-        index: Option<Index>,
-        partition: &str,
-        range: SortKey,
-    ) -> Result<u64, ApiError> {
-        let mut total = 0u64;
-        let mut start: Option<Item> = None;
-        loop {
-            let output = self
-                .range_query(index, partition, &range)
-                .select(Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            total += u64::try_from(output.count).unwrap_or_default();
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(total);
-            }
-        }
-    }
-
-    fn range_query(
-        &self,
-        index: Option<Index>,
-        partition: &str,
-        range: &SortKey,
-    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
-        let (pk, sk) = index.map_or(("PK", "SK"), |i| {
-            (i.partition_attribute(), i.sort_attribute())
-        });
-        let query = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .set_index_name(index.map(|i| i.name().to_owned()))
-            .key_condition_expression(range.expression())
-            .expression_attribute_names("#pk", pk)
-            .expression_attribute_values(":pk", s(partition))
-            .consistent_read(index.is_none());
-        match range.value() {
-            Some(value) => query
-                .expression_attribute_names("#sk", sk)
-                .expression_attribute_values(":sk", s(value)),
-            None => query,
-        }
     }
 }

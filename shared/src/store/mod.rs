@@ -9,6 +9,7 @@ pub mod categories;
 pub mod credentials;
 pub mod files;
 pub mod mobilization;
+pub mod query;
 pub mod users;
 
 use std::collections::HashMap;
@@ -396,37 +397,8 @@ impl Store {
         forward: bool,
         limit: usize,
     ) -> Result<Vec<T>, ApiError> {
-        let partition_attribute = index.map_or("PK", Index::partition_attribute);
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let remaining = limit.saturating_sub(items.len());
-            if remaining == 0 {
-                break;
-            }
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .set_index_name(index.map(|index| index.name().to_owned()))
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", partition_attribute)
-                .expression_attribute_values(":pk", s(partition))
-                .scan_index_forward(forward)
-                .limit(i32::try_from(remaining).unwrap_or(i32::MAX))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                items.push(from_item(item)?);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
-        Ok(items)
+        self.query_range(index, partition, query::KeyRange::Any, forward, limit)
+            .await
     }
 }
 
