@@ -29,3 +29,25 @@ async fn demo_fixture_loads_twice_with_every_role() {
         assert!(roles.contains(&role), "no {role:?} in the fixture");
     }
 }
+
+#[tokio::test]
+async fn mobilization_fixture_loads_twice_and_its_commanders_log_in() {
+    let app = TestApp::new().await;
+    let first = api_tests::fixture::load_mobilization(&app.state)
+        .await
+        .unwrap();
+    let second = api_tests::fixture::load_mobilization(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(first, second);
+    assert_eq!(first["members"], 202);
+    for commander in [1, 2, 21, 1211] {
+        let token = api_tests::mobilization::login(&app, commander).await;
+        let info = app
+            .get("/task/info")
+            .header("cookie", &api_tests::mobilization::cookie(&token))
+            .send()
+            .await;
+        assert_eq!(info.status, 200, "{}", info.body);
+    }
+}

@@ -386,3 +386,25 @@ async fn office_tree_follows_the_scope_and_is_refused_to_org_commanders() {
         .await;
     assert_eq!(refused.status, 403, "{}", refused.body);
 }
+
+#[tokio::test]
+async fn a_store_fault_is_500_with_the_seeds_message() {
+    let app = TestApp::new().await;
+    seed(&app).await;
+    let token = login(&app, office_commander(HAIZHU)).await;
+    app.state
+        .store()
+        .client()
+        .delete_table()
+        .table_name(&app.table)
+        .send()
+        .await
+        .unwrap();
+    let response = app
+        .get("/task/info")
+        .header("cookie", &cookie(&token))
+        .send()
+        .await;
+    assert_eq!(response.status, 500);
+    assert_eq!(response.body, json!({"cnmsg": "很抱歉,服务器出错了"}));
+}

@@ -70,13 +70,19 @@ async fn setup() -> TestApp {
 const GATHER: i64 = T0 + 3600;
 const FINISH: i64 = T0 + 7200;
 
+/// The 海珠区 commander, logged in, and a task they published to organisation `org`.
+async fn haizhu_task(app: &TestApp, mem_count: u64, org: u64) -> (Client<'_>, u64) {
+    let district = Client::of(app, office_commander(HAIZHU)).await;
+    let id = district
+        .publish(task_body(mem_count, GATHER, FINISH, &[], &[org], &[]))
+        .await;
+    (district, id)
+}
+
 #[tokio::test]
 async fn publish_answers_201_and_the_detail_reads_like_the_seed() {
     let app = setup().await;
-    let district = Client::of(&app, office_commander(HAIZHU)).await;
-    let id = district
-        .publish(task_body(10, GATHER, FINISH, &[], &[211], &[]))
-        .await;
+    let (district, id) = haizhu_task(&app, 10, 211).await;
     let detail = district.get(&format!("/task/detail/{id}")).await;
     assert_status(&detail, 200);
     assert_eq!(
@@ -239,10 +245,7 @@ async fn targets_reach_each_person_once_grouped_as_chosen() {
 #[tokio::test]
 async fn other_branches_cannot_see_or_finish_a_task() {
     let app = setup().await;
-    let district = Client::of(&app, office_commander(HAIZHU)).await;
-    let id = district
-        .publish(task_body(1, GATHER, FINISH, &[], &[211], &[]))
-        .await;
+    let (_, id) = haizhu_task(&app, 1, 211).await;
     let tianhe = Client::of(&app, office_commander(TIANHE)).await;
     for path in [
         format!("/task/detail/{id}"),
@@ -280,10 +283,7 @@ async fn other_branches_cannot_see_or_finish_a_task() {
 #[tokio::test]
 async fn responses_happen_once_and_only_by_targets() {
     let app = setup().await;
-    let district = Client::of(&app, office_commander(HAIZHU)).await;
-    let id = district
-        .publish(task_body(2, GATHER, FINISH, &[], &[211], &[]))
-        .await;
+    let (district, id) = haizhu_task(&app, 2, 211).await;
     let member = Client::of(&app, org_member(211, 1)).await;
     app.set_now(T0 + 90);
     assert_status(
@@ -380,10 +380,7 @@ async fn responses_happen_once_and_only_by_targets() {
 #[tokio::test]
 async fn check_in_needs_an_accepted_running_task_and_happens_once() {
     let app = setup().await;
-    let district = Client::of(&app, office_commander(HAIZHU)).await;
-    let id = district
-        .publish(task_body(2, GATHER, FINISH, &[], &[211], &[]))
-        .await;
+    let (district, id) = haizhu_task(&app, 2, 211).await;
     let member = Client::of(&app, org_member(211, 1)).await;
     let check_in = format!("/task/checkin/{id}");
     let unread = member.post(&check_in, json!({})).await;
@@ -438,10 +435,7 @@ async fn check_in_needs_an_accepted_running_task_and_happens_once() {
 #[tokio::test]
 async fn fifty_concurrent_check_ins_make_exactly_one() {
     let app = setup().await;
-    let district = Client::of(&app, office_commander(HAIZHU)).await;
-    let id = district
-        .publish(task_body(1, GATHER, FINISH, &[], &[211], &[]))
-        .await;
+    let (_, id) = haizhu_task(&app, 1, 211).await;
     let member = Client::of(&app, org_member(211, 1)).await;
     member
         .post(&format!("/task/respond/{id}"), json!({"accept": true}))
@@ -515,10 +509,7 @@ async fn counters_equal_a_recount_of_the_assignments() {
 #[tokio::test]
 async fn status_moves_from_recruiting_to_gathering_to_executing_to_done() {
     let app = setup().await;
-    let district = Client::of(&app, office_commander(HAIZHU)).await;
-    let id = district
-        .publish(task_body(2, GATHER, FINISH, &[], &[211], &[]))
-        .await;
+    let (district, id) = haizhu_task(&app, 2, 211).await;
     let row = |response: &TestResponse| response.body["data"][0].clone();
     let working = district.get("/task/working/10/1").await;
     assert_eq!(
