@@ -248,3 +248,13 @@ async fn load_market(
     }
     Ok(())
 }
+
+/// Loads the generated mobilization directory (`crate::mobilization::directory`) through
+/// the same import as `PUT /task/directory`; answers the counts written. Idempotent.
+pub async fn load_mobilization(state: &AppState) -> Result<serde_json::Value, String> {
+    let import = serde_json::from_value(crate::mobilization::directory())
+        .map_err(|error| error.to_string())?;
+    shared::mobilization::ops::import_directory(state, import)
+        .await
+        .map_err(|error| format!("{error:?}"))
+}

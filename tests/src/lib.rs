@@ -7,6 +7,7 @@ pub mod calls;
 pub mod design_fixture;
 pub mod dynamodb_local;
 pub mod fixture;
+pub mod mobilization;
 pub mod routes;
 pub mod schema;
 

@@ -36,6 +36,7 @@ pub fn functions() -> Vec<(&'static str, RouterFn)> {
         ("orders", orders::router),
         ("refunds", refunds::router),
         ("ratings", ratings::router),
+        ("mobilization", mobilization::router),
     ]
 }
 

@@ -15,30 +15,31 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| ApiError::Validation(rejection.body_text()))?;
-        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &bytes
-        };
-        parse_json(bytes).map(JsonBody)
+        read_json(request, state).await.map(JsonBody)
     }
 }
 
-/// Parses JSON, naming the path of the first bad field in the error.
-pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// Reads a request's body as JSON with [`parse_json`]; an empty body reads as `{}`.
+pub async fn read_json<S: Send + Sync, T: DeserializeOwned>(
+    request: Request,
+    state: &S,
+) -> Result<T, ApiError> {
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| ApiError::Validation(rejection.body_text()))?;
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &bytes
+    };
+    parse_json(bytes)
+}
+
+/// Parses JSON, naming the path of the first bad field in the error. Clients with another
+/// error format (mobilization) map the [`ApiError::Validation`] into theirs.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        if path == "." {
-            ApiError::Validation(inner.to_string())
-        } else {
-            ApiError::invalid(&path, inner)
-        }
-    })
+    serde_path_to_error::deserialize(deserializer).map_err(naming_the_field)
 }
 
 /// Query-string parameters, with the same 10000 rule as [`JsonBody`].
@@ -49,20 +50,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or_default();
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(QueryParams)
-            .map_err(|error| {
-                let path = error.path().to_string();
-                let inner = error.into_inner();
-                if path == "." {
-                    ApiError::Validation(inner.to_string())
-                } else {
-                    ApiError::invalid(&path, inner)
-                }
-            })
+        parse_query(parts.uri.query().unwrap_or_default()).map(QueryParams)
+    }
+}
+
+/// Parses a query string, naming the first bad parameter in the error (like [`parse_json`]).
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(naming_the_field)
+}
+
+/// A 10000 naming the path of the field at fault (or the whole input when it is unreadable).
+fn naming_the_field<E: std::fmt::Display>(error: serde_path_to_error::Error<E>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if path == "." {
+        ApiError::Validation(inner.to_string())
+    } else {
+        ApiError::invalid(&path, inner)
     }
 }
 

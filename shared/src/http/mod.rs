@@ -8,8 +8,7 @@ mod page;
 mod status;
 
 pub use envelope::{created, envelope_layer, ok, with_envelope, Created, Envelope};
-pub(crate) use extract::parse_json;
-pub use extract::{IdPath, JsonBody, QueryParams};
+pub use extract::{parse_json, parse_query, read_json, IdPath, JsonBody, QueryParams};
 pub use identity::{bearer_token, AdminUser, CurrentUser};
 pub use page::{Page, PageNumber, PageQuery, PageSize, MAX_PAGE_SIZE};
 pub use status::{with_status_errors, StatusError};

@@ -17,6 +17,15 @@ pub fn credential_key(i_code: &str, order_no: u64) -> ItemKey {
     ItemKey::new(format!("CRED#{i_code}#{order_no}"), "CRED")
 }
 
+/// Where `credential` is stored, with its place in the registration-order list.
+fn listed_credential_key(credential: &Credential) -> ItemKey {
+    credential_key(&credential.i_code, credential.order_no).with(
+        Index::Gsi1,
+        "CREDS",
+        id_sort_key(credential.id),
+    )
+}
+
 /// What binding a first-time user to a credential did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Binding {
@@ -38,11 +47,7 @@ impl Store {
 
     /// Registers a pair and counts it; an already registered pair is 10009.
     pub async fn register_credential(&self, credential: &Credential) -> Result<(), ApiError> {
-        let at = credential_key(&credential.i_code, credential.order_no).with(
-            Index::Gsi1,
-            "CREDS",
-            id_sort_key(credential.id),
-        );
+        let at = listed_credential_key(credential);
         let steps = vec![
             self.put_new_step(&at, credential)?,
             self.add_to_total(TOTAL, 1)?,
@@ -85,5 +90,56 @@ impl Store {
             self.query_partition::<Credential>(Some(Index::Gsi1), "CREDS", true, query.end()),
         )?;
         Ok(Page::new(query, total, query.slice(items)))
+    }
+
+    /// Registers, in bulk, those of `pairs` (`i_code`, `order_no`, nickname) not yet
+    /// registered, without roles (directory members); answers how many were new. Ids
+    /// come from one reservation and the list total moves once.
+    pub async fn register_missing_credentials(
+        &self,
+        pairs: &[(String, u64, String)],
+        now: i64,
+    ) -> Result<usize, ApiError> {
+        let keys: Vec<ItemKey> = pairs
+            .iter()
+            .map(|(i_code, order_no, _)| credential_key(i_code, *order_no))
+            .collect();
+        let existing: Vec<Credential> = self.batch_get(&keys).await?;
+        let missing: Vec<&(String, u64, String)> = pairs
+            .iter()
+            .filter(|(i_code, order_no, _)| {
+                !existing
+                    .iter()
+                    .any(|c| &c.i_code == i_code && c.order_no == *order_no)
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(0);
+        }
+        let count = missing.len() as u64;
+        let last = self.reserve_ids("credential", count).await?;
+        let mut items = Vec::with_capacity(missing.len());
+        for (offset, (i_code, order_no, nickname)) in missing.into_iter().enumerate() {
+            let credential = Credential {
+                id: last - count + 1 + offset as u64,
+                i_code: i_code.clone(),
+                order_no: *order_no,
+                roles: Vec::new(),
+                nickname: Some(nickname.clone()),
+                company_id: None,
+                user_id: None,
+                created_at: now,
+            };
+            items.push(listed_credential_key(&credential).item(&credential)?);
+        }
+        self.batch_put(items).await?;
+        self.update(&ItemKey::new(super::COUNTER_PK, format!("total#{TOTAL}")))
+            .update_expression("ADD #value :delta")
+            .expression_attribute_names("#value", "value")
+            .expression_attribute_values(":delta", n(count))
+            .send()
+            .await
+            .map_err(super::sdk_error)?;
+        Ok(count as usize)
     }
 }

@@ -4,10 +4,13 @@
 //! TransactWriteItems — never Scan. A failed condition becomes the caller's error code.
 //! The access patterns are listed in `docs/storage.md`.
 
+pub mod batch;
 pub mod categories;
 pub mod credentials;
 pub mod design;
 pub mod files;
+pub mod mobilization;
+pub mod query;
 pub mod users;
 
 pub mod aggregate;
@@ -240,14 +243,20 @@ impl Store {
 
     /// The next value of the atomic id counter `name` (1, 2, 3, …).
     pub async fn next_id(&self, name: &str) -> Result<u64, ApiError> {
+        self.reserve_ids(name, 1).await
+    }
+
+    /// Reserves `count` consecutive ids of counter `name` in one call and answers the
+    /// last; the ids are `last - count + 1 ..= last` (bulk imports).
+    pub async fn reserve_ids(&self, name: &str, count: u64) -> Result<u64, ApiError> {
         let output = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(COUNTER_PK, format!("id#{name}"))))
-            .update_expression("ADD #value :one")
+            .update_expression("ADD #value :count")
             .expression_attribute_names("#value", "value")
-            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":count", n(count))
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await
@@ -395,37 +404,8 @@ impl Store {
         forward: bool,
         limit: usize,
     ) -> Result<Vec<T>, ApiError> {
-        let partition_attribute = index.map_or("PK", Index::partition_attribute);
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let remaining = limit.saturating_sub(items.len());
-            if remaining == 0 {
-                break;
-            }
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .set_index_name(index.map(|index| index.name().to_owned()))
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", partition_attribute)
-                .expression_attribute_values(":pk", s(partition))
-                .scan_index_forward(forward)
-                .limit(i32::try_from(remaining).unwrap_or(i32::MAX))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                items.push(from_item(item)?);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
-        Ok(items)
+        self.query_range(index, partition, query::KeyRange::Any, forward, limit)
+            .await
     }
 }
 

@@ -38,6 +38,8 @@ async fn main() -> Result<(), String> {
             for (i_code, id) in users {
                 println!("user {id:>3}  {i_code}");
             }
+            let directory = fixture::load_mobilization(&state).await?;
+            println!("mobilization directory {directory}");
             Ok(())
         }
         _ => Err("usage: devstack create-table | seed".to_owned()),

@@ -88,3 +88,25 @@ async fn demo_fixture_fills_the_marketplace() {
         .await;
     assert_eq!(ratings.data()["total"], 1);
 }
+
+#[tokio::test]
+async fn mobilization_fixture_loads_twice_and_its_commanders_log_in() {
+    let app = TestApp::new().await;
+    let first = api_tests::fixture::load_mobilization(&app.state)
+        .await
+        .unwrap();
+    let second = api_tests::fixture::load_mobilization(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(first, second);
+    assert_eq!(first["members"], 202);
+    for commander in [1, 2, 21, 1211] {
+        let token = api_tests::mobilization::login(&app, commander).await;
+        let info = app
+            .get("/task/info")
+            .header("cookie", &api_tests::mobilization::cookie(&token))
+            .send()
+            .await;
+        assert_eq!(info.status, 200, "{}", info.body);
+    }
+}

@@ -2,7 +2,7 @@
 //! line a full sign-in / profile / failure run writes.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use api_tests::app::{TestApp, JWT_SECRET, TIM_SECRET_KEY};
 use serde_json::json;
@@ -23,16 +23,30 @@ impl Write for Captured {
     }
 }
 
+/// Installs (once) a process-wide JSON subscriber at TRACE that keeps every line. Global,
+/// not per-thread: callsites first hit by concurrently running tests must not be cached as
+/// uninteresting.
+fn capture_all_logs() -> Captured {
+    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+    CAPTURED
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .json()
+                .with_max_level(tracing::Level::TRACE)
+                .with_writer(move || writer.clone())
+                .finish();
+            tracing::subscriber::set_global_default(subscriber)
+                .unwrap_or_else(|error| panic!("another global subscriber: {error}"));
+            captured
+        })
+        .clone()
+}
+
 #[tokio::test]
 async fn secrets_and_tokens_never_reach_the_logs() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = capture_all_logs();
 
     let app = TestApp::new().await;
     let admin = app.admin_token().await;

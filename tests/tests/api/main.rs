@@ -9,6 +9,8 @@ mod faults;
 mod fixture;
 mod logs;
 mod market;
+mod mobilization;
+mod mobilization_tasks;
 mod orders;
 mod races;
 mod ratings;

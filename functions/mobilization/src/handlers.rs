@@ -1,0 +1,206 @@
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use shared::mobilization::assignment::AssignmentAction;
+use shared::mobilization::directory::DirectoryImport;
+use shared::mobilization::http::{
+    login_cookie, logout_cookie, DirectoryAdmin, ListPage, MemberPage, Soldier, TaskId, TaskJson,
+};
+use shared::mobilization::ops;
+use shared::mobilization::task::NewTask;
+use shared::mobilization::TaskError;
+use shared::text::{ICode, PositiveInt};
+use shared::AppState;
+
+type Answer = Result<Json<Value>, TaskError>;
+
+/// `POST /user` body: the member's credential pair.
+#[derive(Deserialize)]
+pub struct LoginRequest {
+    i_code: ICode,
+    order_no: PositiveInt,
+}
+
+/// `POST /user` → 200 `{soldier_id, name}` and the `token` cookie.
+pub async fn login(
+    State(state): State<AppState>,
+    TaskJson(request): TaskJson<LoginRequest>,
+) -> Result<Response, TaskError> {
+    let (member, token) =
+        ops::login(&state, request.i_code.as_str(), request.order_no.get()).await?;
+    let cookie = login_cookie(&token, state.config().token_ttl_seconds);
+    let body = json!({ "soldier_id": member.soldier_id, "name": member.name });
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+/// `DELETE /user` → 204 and the cookie cleared.
+pub async fn logout() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, logout_cookie())],
+    )
+        .into_response()
+}
+
+/// `PUT /task/directory` (admin) → `{offices, orgs, members}` written.
+pub async fn import_directory(
+    State(state): State<AppState>,
+    _admin: DirectoryAdmin,
+    TaskJson(import): TaskJson<DirectoryImport>,
+) -> Answer {
+    ops::import_directory(&state, import).await.map(Json)
+}
+
+/// `POST /task` → 201 `{task_id}`.
+pub async fn publish(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    TaskJson(new): TaskJson<NewTask>,
+) -> Result<(StatusCode, Json<Value>), TaskError> {
+    let task_id = ops::publish(&state, &soldier, new).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "task_id": task_id }))))
+}
+
+/// `GET /task/info` → `{is_office, places}`.
+pub async fn info(State(state): State<AppState>, soldier: Soldier) -> Answer {
+    ops::info(&state, &soldier).await.map(Json)
+}
+
+/// `PUT /task/finish` body.
+#[derive(Deserialize)]
+pub struct FinishRequest {
+    task_id: PositiveInt,
+}
+
+/// `PUT /task/finish` → 204.
+pub async fn finish(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    TaskJson(request): TaskJson<FinishRequest>,
+) -> Result<StatusCode, TaskError> {
+    ops::finish(&state, &soldier, request.task_id.get()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /task/orgs`.
+pub async fn orgs(State(state): State<AppState>, soldier: Soldier) -> Answer {
+    ops::org_tree(&state, &soldier).await.map(Json)
+}
+
+/// `GET /task/offices`.
+pub async fn offices(State(state): State<AppState>, soldier: Soldier) -> Answer {
+    ops::office_tree(&state, &soldier).await.map(Json)
+}
+
+/// `GET /task/working/{n}/{page}`.
+pub async fn working(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    ListPage(page): ListPage,
+) -> Answer {
+    ops::task_list(&state, &soldier, true, page).await.map(Json)
+}
+
+/// `GET /task/done/{n}/{page}`.
+pub async fn done(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    ListPage(page): ListPage,
+) -> Answer {
+    ops::task_list(&state, &soldier, false, page)
+        .await
+        .map(Json)
+}
+
+/// `GET /task/mine/{n}/{page}`.
+pub async fn mine(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    ListPage(page): ListPage,
+) -> Answer {
+    ops::my_tasks(&state, &soldier, page).await.map(Json)
+}
+
+/// `GET /task/detail/{id}`.
+pub async fn detail(State(state): State<AppState>, soldier: Soldier, TaskId(id): TaskId) -> Answer {
+    ops::detail(&state, &soldier, id).await.map(Json)
+}
+
+/// `GET /task/detail/mem/{id}`.
+pub async fn detail_members(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    TaskId(id): TaskId,
+) -> Answer {
+    let task = ops::overseen_task(&state, &soldier, id).await?;
+    ops::detail_members(&state, &task).await.map(Json)
+}
+
+/// `GET /task/response/{id}?pc=&pn=`.
+pub async fn responses(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    TaskId(id): TaskId,
+    MemberPage(page): MemberPage,
+) -> Answer {
+    let task = ops::overseen_task(&state, &soldier, id).await?;
+    ops::responses(&state, &task, page).await.map(Json)
+}
+
+/// `GET /task/gather/{id}?pc=&pn=`.
+pub async fn gathering(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    TaskId(id): TaskId,
+    MemberPage(page): MemberPage,
+) -> Answer {
+    let task = ops::overseen_task(&state, &soldier, id).await?;
+    ops::gathering(&state, &task, page).await.map(Json)
+}
+
+/// `POST /task/respond/{id}` body.
+#[derive(Deserialize)]
+pub struct RespondRequest {
+    accept: bool,
+}
+
+/// `POST /task/respond/{id}` → 204.
+pub async fn respond(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    TaskId(id): TaskId,
+    TaskJson(request): TaskJson<RespondRequest>,
+) -> Result<StatusCode, TaskError> {
+    let action = if request.accept {
+        AssignmentAction::Accept
+    } else {
+        AssignmentAction::Refuse
+    };
+    ops::act(&state, &soldier, id, action).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /task/checkin/{id}` body: where the member is (optional).
+#[derive(Deserialize)]
+pub struct CheckInRequest {
+    #[serde(default)]
+    #[allow(dead_code)]
+    lat: Option<f64>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    lng: Option<f64>,
+}
+
+/// `POST /task/checkin/{id}` → 204; 10026 for a second check-in, 10027 when refused.
+pub async fn check_in(
+    State(state): State<AppState>,
+    soldier: Soldier,
+    TaskId(id): TaskId,
+    TaskJson(_position): TaskJson<CheckInRequest>,
+) -> Result<StatusCode, TaskError> {
+    ops::act(&state, &soldier, id, AssignmentAction::CheckIn).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

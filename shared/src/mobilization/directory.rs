@@ -1,0 +1,597 @@
+//! The directory of the mobilization system: offices (单位, levels S/D/C), organisations
+//! (组织) and members (民兵), the import that replaces records by id, and the commanders'
+//! scope (who may see and task whom).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::TaskError;
+use crate::text::{BoundedText, ICode, PositiveInt};
+
+/// Most members one import may carry.
+pub const MAX_IMPORT_MEMBERS: usize = 10_000;
+
+/// Ids of imported places stay below this; places created with `place_id: -1` get ids from
+/// here up, so the two never collide.
+pub const CREATED_PLACE_BASE: u64 = 1_000_000_000;
+
+/// An office's level: S street (街道), D district (区), C city (市).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Level {
+    /// Street.
+    S,
+    /// District.
+    D,
+    /// City.
+    C,
+}
+
+/// A unit a member belongs to and a task is launched from: an office or an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// An office (单位).
+    Office(u64),
+    /// An organisation (组织).
+    Org(u64),
+}
+
+impl Unit {
+    /// The unit as a key fragment: `O{id}` or `G{id}`.
+    pub fn key(self) -> String {
+        match self {
+            Unit::Office(id) => format!("O{id}"),
+            Unit::Org(id) => format!("G{id}"),
+        }
+    }
+}
+
+/// A stored office.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Office {
+    /// Office id.
+    pub office_id: u64,
+    /// Name.
+    pub name: String,
+    /// Level.
+    pub level: Level,
+    /// The office above, if any.
+    pub parent_id: Option<u64>,
+}
+
+/// A stored organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Org {
+    /// Organisation id.
+    pub org_id: u64,
+    /// Name.
+    pub name: String,
+    /// The office it belongs to.
+    pub office_id: u64,
+    /// The organisation above, if any.
+    pub parent_id: Option<u64>,
+}
+
+/// A common gathering place (常用集合地点) of a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    /// Place id.
+    pub place_id: u64,
+    /// Name.
+    pub place_name: String,
+    /// Latitude.
+    pub place_lat: f64,
+    /// Longitude.
+    pub place_lng: f64,
+}
+
+/// A stored member (民兵).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    /// Soldier id.
+    pub soldier_id: u64,
+    /// Name.
+    pub name: String,
+    /// Phone, a number as the seed shows it.
+    pub phone: u64,
+    /// Instant-messaging id.
+    pub im_user_id: u64,
+    /// The unit the member belongs to.
+    pub unit: Unit,
+    /// Whether the member commands that unit.
+    #[serde(default)]
+    pub is_admin: bool,
+}
+
+/// The offices and organisations: small enough to live in one item and be read in one
+/// call, so scope questions are answered in memory.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Directory {
+    /// Offices by id.
+    #[serde(default)]
+    pub offices: BTreeMap<u64, Office>,
+    /// Organisations by id.
+    #[serde(default)]
+    pub orgs: BTreeMap<u64, Org>,
+    /// Bumped by every import; the write is conditioned on it so two imports cannot
+    /// overwrite each other's units.
+    #[serde(default)]
+    pub version: u64,
+}
+
+impl Directory {
+    /// Whether `unit` exists.
+    pub fn has(&self, unit: Unit) -> bool {
+        match unit {
+            Unit::Office(id) => self.offices.contains_key(&id),
+            Unit::Org(id) => self.orgs.contains_key(&id),
+        }
+    }
+
+    /// The unit's name (empty when unknown).
+    pub fn name(&self, unit: Unit) -> String {
+        match unit {
+            Unit::Office(id) => self.offices.get(&id).map(|o| o.name.clone()),
+            Unit::Org(id) => self.orgs.get(&id).map(|o| o.name.clone()),
+        }
+        .unwrap_or_default()
+    }
+
+    /// The level of the unit's office (an organisation's is that of its office).
+    pub fn level(&self, unit: Unit) -> Option<Level> {
+        let office = match unit {
+            Unit::Office(id) => id,
+            Unit::Org(id) => self.orgs.get(&id)?.office_id,
+        };
+        self.offices.get(&office).map(|office| office.level)
+    }
+
+    /// The office a unit belongs to (itself for an office).
+    pub fn office_of(&self, unit: Unit) -> Option<u64> {
+        match unit {
+            Unit::Office(id) => Some(id),
+            Unit::Org(id) => self.orgs.get(&id).map(|org| org.office_id),
+        }
+    }
+
+    /// The unit and every unit that commands it: for an office its chain of parent
+    /// offices; for an organisation its chain of parent organisations and, for each of
+    /// them, its office's chain. Cycles (refused at import) cannot loop.
+    pub fn ancestors(&self, unit: Unit) -> Vec<Unit> {
+        let mut seen = Vec::new();
+        let push_offices = |mut office: Option<u64>, seen: &mut Vec<Unit>| {
+            while let Some(id) = office {
+                if seen.contains(&Unit::Office(id)) {
+                    break;
+                }
+                seen.push(Unit::Office(id));
+                office = self.offices.get(&id).and_then(|o| o.parent_id);
+            }
+        };
+        match unit {
+            Unit::Office(id) => push_offices(Some(id), &mut seen),
+            Unit::Org(id) => {
+                let mut org = Some(id);
+                let mut offices = Vec::new();
+                while let Some(id) = org {
+                    if seen.contains(&Unit::Org(id)) {
+                        break;
+                    }
+                    seen.push(Unit::Org(id));
+                    let record = self.orgs.get(&id);
+                    offices.extend(record.map(|o| o.office_id));
+                    org = record.and_then(|o| o.parent_id);
+                }
+                for office in offices {
+                    push_offices(Some(office), &mut seen);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Whether a commander of `root` commands `unit`.
+    pub fn commands(&self, root: Unit, unit: Unit) -> bool {
+        self.ancestors(unit).contains(&root)
+    }
+
+    /// Every unit a commander of `root` commands, `root` included, in id order.
+    pub fn scope(&self, root: Unit) -> Vec<Unit> {
+        let offices = self.offices.keys().map(|id| Unit::Office(*id));
+        let orgs = self.orgs.keys().map(|id| Unit::Org(*id));
+        offices
+            .chain(orgs)
+            .filter(|unit| self.commands(root, *unit))
+            .collect()
+    }
+
+    /// Offices whose parent is `id`.
+    pub fn lower_offices(&self, id: u64) -> Vec<&Office> {
+        self.offices
+            .values()
+            .filter(|office| office.parent_id == Some(id))
+            .collect()
+    }
+
+    /// Organisations whose parent organisation is `id`.
+    pub fn lower_orgs(&self, id: u64) -> Vec<u64> {
+        self.orgs
+            .values()
+            .filter(|org| org.parent_id == Some(id))
+            .map(|org| org.org_id)
+            .collect()
+    }
+}
+
+/// `PUT /task/directory` body.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DirectoryImport {
+    /// Offices to create or replace.
+    #[serde(default)]
+    pub offices: Vec<OfficeRow>,
+    /// Organisations to create or replace.
+    #[serde(default)]
+    pub orgs: Vec<OrgRow>,
+    /// Members to create or replace.
+    #[serde(default)]
+    pub members: Vec<MemberRow>,
+}
+
+/// An office of an import.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OfficeRow {
+    /// Id.
+    pub office_id: PositiveInt,
+    /// Name, 1–64 characters.
+    pub name: BoundedText<1, 64>,
+    /// Level S, D or C.
+    pub level: Level,
+    /// Parent office.
+    #[serde(default)]
+    pub parent_id: Option<PositiveInt>,
+    /// Common gathering places; when present they replace the office's places by id.
+    #[serde(default)]
+    pub places: Vec<PlaceRow>,
+}
+
+/// A common place of an import.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlaceRow {
+    /// Id, below [`CREATED_PLACE_BASE`].
+    pub place_id: PositiveInt,
+    /// Name, 1–64 characters.
+    pub place_name: BoundedText<1, 64>,
+    /// Latitude.
+    #[serde(default)]
+    pub place_lat: f64,
+    /// Longitude.
+    #[serde(default)]
+    pub place_lng: f64,
+}
+
+/// An organisation of an import.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrgRow {
+    /// Id.
+    pub org_id: PositiveInt,
+    /// Name, 1–64 characters.
+    pub name: BoundedText<1, 64>,
+    /// Its office.
+    pub office_id: PositiveInt,
+    /// Parent organisation.
+    #[serde(default)]
+    pub parent_id: Option<PositiveInt>,
+}
+
+/// A member of an import.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MemberRow {
+    /// Soldier id.
+    pub soldier_id: PositiveInt,
+    /// Name, 1–32 characters.
+    pub name: BoundedText<1, 32>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: u64,
+    /// IM id.
+    #[serde(default)]
+    pub im_user_id: u64,
+    /// Office, when the member belongs to an office.
+    #[serde(default)]
+    pub office_id: Option<PositiveInt>,
+    /// Organisation, when the member belongs to one.
+    #[serde(default)]
+    pub org_id: Option<PositiveInt>,
+    /// Whether the member commands their unit.
+    #[serde(default)]
+    pub is_admin: bool,
+    /// Credential code to log in with (with `order_no`).
+    #[serde(default)]
+    pub i_code: Option<ICode>,
+    /// Credential number to log in with (with `i_code`).
+    #[serde(default)]
+    pub order_no: Option<PositiveInt>,
+}
+
+/// A member's credential pair from an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberCredential {
+    /// The member.
+    pub soldier_id: u64,
+    /// Name, used as the user's nickname.
+    pub name: String,
+    /// Code.
+    pub i_code: String,
+    /// Number.
+    pub order_no: u64,
+}
+
+/// What a valid import writes: the merged directory, places by unit, members and their
+/// credential pairs.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    /// The directory after the import.
+    pub directory: Directory,
+    /// Places by office.
+    pub places: Vec<(Unit, Place)>,
+    /// Members to write.
+    pub members: Vec<Member>,
+    /// Credential pairs to register.
+    pub credentials: Vec<MemberCredential>,
+}
+
+fn bad(row: String, problem: impl std::fmt::Display) -> TaskError {
+    TaskError::Invalid(format!("{row}: {problem}"))
+}
+
+impl DirectoryImport {
+    /// Checks the whole import against `stored` and answers what to write, or a 400
+    /// naming the first bad row; nothing is written before this succeeds.
+    pub fn plan(self, stored: &Directory) -> Result<ImportPlan, TaskError> {
+        if self.members.len() > MAX_IMPORT_MEMBERS {
+            return Err(TaskError::invalid(
+                "members",
+                format!("at most {MAX_IMPORT_MEMBERS} per import"),
+            ));
+        }
+        let mut directory = stored.clone();
+        let mut places = Vec::new();
+        let mut seen = HashSet::new();
+        let mut place_ids = HashSet::new();
+        for (i, row) in self.offices.iter().enumerate() {
+            let id = row.office_id.get();
+            if !seen.insert(id) {
+                return Err(bad(
+                    format!("offices[{i}]"),
+                    format!("duplicate office_id {id}"),
+                ));
+            }
+            directory.offices.insert(
+                id,
+                Office {
+                    office_id: id,
+                    name: row.name.as_str().to_owned(),
+                    level: row.level,
+                    parent_id: row.parent_id.map(PositiveInt::get),
+                },
+            );
+            for (j, place) in row.places.iter().enumerate() {
+                let place_id = place.place_id.get();
+                let at = format!("offices[{i}].places[{j}]");
+                if place_id >= CREATED_PLACE_BASE {
+                    return Err(bad(
+                        at,
+                        format!("place_id must be below {CREATED_PLACE_BASE}"),
+                    ));
+                }
+                if !place_ids.insert(place_id) {
+                    return Err(bad(at, format!("duplicate place_id {place_id}")));
+                }
+                places.push((
+                    Unit::Office(id),
+                    Place {
+                        place_id,
+                        place_name: place.place_name.as_str().to_owned(),
+                        place_lat: place.place_lat,
+                        place_lng: place.place_lng,
+                    },
+                ));
+            }
+        }
+        let mut seen = HashSet::new();
+        for (i, row) in self.orgs.iter().enumerate() {
+            let id = row.org_id.get();
+            if !seen.insert(id) {
+                return Err(bad(format!("orgs[{i}]"), format!("duplicate org_id {id}")));
+            }
+            directory.orgs.insert(
+                id,
+                Org {
+                    org_id: id,
+                    name: row.name.as_str().to_owned(),
+                    office_id: row.office_id.get(),
+                    parent_id: row.parent_id.map(PositiveInt::get),
+                },
+            );
+        }
+        for (i, row) in self.offices.iter().enumerate() {
+            check_office_chain(&directory, row.office_id.get(), format!("offices[{i}]"))?;
+        }
+        for (i, row) in self.orgs.iter().enumerate() {
+            let at = format!("orgs[{i}]");
+            let office = row.office_id.get();
+            if !directory.offices.contains_key(&office) {
+                return Err(bad(at, format!("office_id {office} does not exist")));
+            }
+            check_org_chain(&directory, row.org_id.get(), at)?;
+        }
+        let mut seen = HashSet::new();
+        let mut pairs = HashSet::new();
+        let mut members = Vec::with_capacity(self.members.len());
+        let mut credentials = Vec::new();
+        for (i, row) in self.members.into_iter().enumerate() {
+            let at = format!("members[{i}]");
+            let id = row.soldier_id.get();
+            if !seen.insert(id) {
+                return Err(bad(at, format!("duplicate soldier_id {id}")));
+            }
+            let unit = match (row.office_id, row.org_id) {
+                (Some(office), None) => Unit::Office(office.get()),
+                (None, Some(org)) => Unit::Org(org.get()),
+                _ => return Err(bad(at, "exactly one of office_id and org_id is required")),
+            };
+            if !directory.has(unit) {
+                return Err(bad(at, format!("{} does not exist", describe(unit))));
+            }
+            match (row.i_code, row.order_no) {
+                (Some(i_code), Some(order_no)) => {
+                    let pair = (i_code.as_str().to_owned(), order_no.get());
+                    if !pairs.insert(pair.clone()) {
+                        return Err(bad(at, "duplicate i_code/order_no pair"));
+                    }
+                    credentials.push(MemberCredential {
+                        soldier_id: id,
+                        name: row.name.as_str().to_owned(),
+                        i_code: pair.0,
+                        order_no: pair.1,
+                    });
+                }
+                (None, None) => {}
+                _ => return Err(bad(at, "i_code and order_no go together")),
+            }
+            members.push(Member {
+                soldier_id: id,
+                name: row.name.into_inner(),
+                phone: row.phone,
+                im_user_id: row.im_user_id,
+                unit,
+                is_admin: row.is_admin,
+            });
+        }
+        directory.version = stored.version + 1;
+        Ok(ImportPlan {
+            directory,
+            places,
+            members,
+            credentials,
+        })
+    }
+}
+
+fn describe(unit: Unit) -> String {
+    match unit {
+        Unit::Office(id) => format!("office_id {id}"),
+        Unit::Org(id) => format!("org_id {id}"),
+    }
+}
+
+/// Walks the parent chain from `start` through `parents` (a record's parent, or `None`
+/// when the record is missing): 400 at `at` on a dangling parent or a cycle.
+fn check_chain<K: Ord + Copy + std::fmt::Display>(
+    start: K,
+    kind: &str,
+    at: String,
+    parents: impl Fn(K) -> Option<Option<K>>,
+) -> Result<(), TaskError> {
+    let mut visited = BTreeSet::new();
+    let mut current = start;
+    loop {
+        if !visited.insert(current) {
+            return Err(bad(
+                at,
+                format!("parent_id forms a cycle through {kind} {current}"),
+            ));
+        }
+        match parents(current).flatten() {
+            None => return Ok(()),
+            Some(parent) if parents(parent).is_none() => {
+                return Err(bad(at, format!("parent_id {parent} does not exist")));
+            }
+            Some(parent) => current = parent,
+        }
+    }
+}
+
+fn check_office_chain(directory: &Directory, start: u64, at: String) -> Result<(), TaskError> {
+    check_chain(start, "office", at, |id| {
+        directory.offices.get(&id).map(|o| o.parent_id)
+    })
+}
+
+fn check_org_chain(directory: &Directory, start: u64, at: String) -> Result<(), TaskError> {
+    check_chain(start, "org", at, |id| {
+        directory.orgs.get(&id).map(|o| o.parent_id)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn import(body: serde_json::Value) -> DirectoryImport {
+        serde_json::from_value(body).unwrap()
+    }
+
+    fn sample() -> Directory {
+        import(json!({
+            "offices": [
+                {"office_id": 1, "name": "市", "level": "C"},
+                {"office_id": 2, "name": "区", "level": "D", "parent_id": 1},
+                {"office_id": 3, "name": "另区", "level": "D", "parent_id": 1},
+            ],
+            "orgs": [
+                {"org_id": 10, "name": "一排", "office_id": 2},
+                {"org_id": 11, "name": "一班", "office_id": 2, "parent_id": 10},
+            ],
+        }))
+        .plan(&Directory::default())
+        .unwrap()
+        .directory
+    }
+
+    #[test]
+    fn scope_follows_the_contract() {
+        let directory = sample();
+        assert!(directory.commands(Unit::Office(1), Unit::Org(11)));
+        assert!(directory.commands(Unit::Office(2), Unit::Org(10)));
+        assert!(!directory.commands(Unit::Office(3), Unit::Org(10)));
+        assert!(directory.commands(Unit::Org(10), Unit::Org(11)));
+        assert!(!directory.commands(Unit::Org(11), Unit::Org(10)));
+        assert!(!directory.commands(Unit::Org(10), Unit::Office(2)));
+        assert_eq!(
+            directory.scope(Unit::Office(2)),
+            vec![Unit::Office(2), Unit::Org(10), Unit::Org(11)]
+        );
+    }
+
+    #[test]
+    fn cycles_and_dangling_references_name_the_row() {
+        let stored = sample();
+        let cycle = import(
+            json!({"offices": [{"office_id": 1, "name": "市", "level": "C", "parent_id": 2}]}),
+        );
+        let error = cycle.plan(&stored).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("offices[0]: parent_id forms a cycle"),
+            "{error}"
+        );
+        let dangling = import(json!({"orgs": [{"org_id": 12, "name": "x", "office_id": 9}]}));
+        assert!(dangling
+            .plan(&stored)
+            .unwrap_err()
+            .to_string()
+            .starts_with("orgs[0]"));
+        let both = import(
+            json!({"members": [{"soldier_id": 1, "name": "a", "office_id": 1, "org_id": 10}]}),
+        );
+        assert!(both
+            .plan(&stored)
+            .unwrap_err()
+            .to_string()
+            .starts_with("members[0]"));
+    }
+}

@@ -1,0 +1,176 @@
+//! Request extraction for the mobilization client: the logged-in member (302 when there
+//! is no valid login), and bodies, queries and paths whose bad fields answer 400 `{cnmsg}`
+//! through the same parsing as the homemaking extractors.
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::directory::{Directory, Member};
+use super::error::TaskError;
+use crate::auth::{Claims, Role};
+use crate::http::{bearer_token, parse_query, read_json, PageNumber, PageQuery, PageSize};
+use crate::state::AppState;
+
+/// The caller as a member of the directory, with the directory itself.
+#[derive(Debug, Clone)]
+pub struct Soldier {
+    /// The member the caller logged in as.
+    pub member: Member,
+    /// The directory, read once per request.
+    pub directory: Directory,
+}
+
+impl Soldier {
+    /// 403 unless the member commands their unit.
+    pub fn require_commander(&self) -> Result<(), TaskError> {
+        if self.member.is_admin {
+            Ok(())
+        } else {
+            Err(TaskError::forbidden("只有指挥官可以执行该操作"))
+        }
+    }
+}
+
+/// The claims of the request's login (cookie, header or bearer token), or the 302.
+pub async fn login_claims(parts: &Parts, state: &AppState) -> Result<Claims, TaskError> {
+    let token = bearer_token(&parts.headers).ok_or(TaskError::NotLoggedIn)?;
+    state
+        .tokens()
+        .await?
+        .verify(token)
+        .map_err(|_| TaskError::NotLoggedIn)
+}
+
+impl FromRequestParts<AppState> for Soldier {
+    type Rejection = TaskError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, TaskError> {
+        let user_id = login_claims(parts, state)
+            .await?
+            .user_id()
+            .map_err(|_| TaskError::NotLoggedIn)?;
+        let store = state.store();
+        let soldier_id = store
+            .member_of_user(user_id)
+            .await?
+            .ok_or_else(|| TaskError::forbidden("您不是民兵，请用民兵的凭证登录"))?;
+        let (member, directory) = tokio::try_join!(store.member(soldier_id), store.directory())?;
+        let member =
+            member.ok_or_else(|| TaskError::forbidden("您不是民兵，请用民兵的凭证登录"))?;
+        Ok(Soldier { member, directory })
+    }
+}
+
+/// A JSON body; a bad field is a 400 naming it.
+#[derive(Debug, Clone)]
+pub struct TaskJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for TaskJson<T> {
+    type Rejection = TaskError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, TaskError> {
+        Ok(TaskJson(read_json(request, state).await?))
+    }
+}
+
+/// The seed's `pc` (per page) and `pn` (page) of a member list; bad values are 400.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberPage(pub PageQuery);
+
+#[derive(Deserialize)]
+struct RawMemberPage {
+    pc: PageSize,
+    pn: PageNumber,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for MemberPage {
+    type Rejection = TaskError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, TaskError> {
+        let raw: RawMemberPage = parse_query(parts.uri.query().unwrap_or_default())?;
+        Ok(MemberPage(PageQuery::from_parts(raw.pn, raw.pc)))
+    }
+}
+
+/// `/{item_counts_per_page}/{cur_page}` of a task list; bad values are 400.
+#[derive(Debug, Clone, Copy)]
+pub struct ListPage(pub PageQuery);
+
+impl<S: Send + Sync> FromRequestParts<S> for ListPage {
+    type Rejection = TaskError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, TaskError> {
+        let Path((count, page)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| TaskError::Invalid(rejection.body_text()))?;
+        let number = |field: &str, text: &str| {
+            text.parse::<i64>()
+                .map_err(|_| TaskError::invalid(field, "must be an integer"))
+        };
+        let count = PageSize::try_from(number("item_counts_per_page", &count)?)
+            .map_err(|e| TaskError::invalid("item_counts_per_page", e))?;
+        let page = PageNumber::try_from(number("cur_page", &page)?)
+            .map_err(|e| TaskError::invalid("cur_page", e))?;
+        Ok(ListPage(PageQuery::from_parts(page, count)))
+    }
+}
+
+/// A task id from the route's `{id}`; anything but a positive integer is 400.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskId(pub u64);
+
+impl<S: Send + Sync> FromRequestParts<S> for TaskId {
+    type Rejection = TaskError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, TaskError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| TaskError::Invalid(rejection.body_text()))?;
+        match raw.parse::<u64>() {
+            Ok(id) if id > 0 => Ok(TaskId(id)),
+            _ => Err(TaskError::invalid("task_id", "must be a positive integer")),
+        }
+    }
+}
+
+/// A caller whose login carries the `admin` role (302 without a login, 403 without the
+/// role): the directory import.
+#[derive(Debug, Clone, Copy)]
+pub struct DirectoryAdmin;
+
+impl FromRequestParts<AppState> for DirectoryAdmin {
+    type Rejection = TaskError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, TaskError> {
+        let claims = login_claims(parts, state).await?;
+        if claims.roles.contains(&Role::Admin) {
+            Ok(DirectoryAdmin)
+        } else {
+            Err(TaskError::forbidden("只有平台管理员可以导入目录"))
+        }
+    }
+}
+
+/// The `Set-Cookie` value carrying a login token for `max_age` seconds.
+pub fn login_cookie(token: &str, max_age: i64) -> String {
+    format!("token={token}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={max_age}")
+}
+
+/// The `Set-Cookie` value that clears the login.
+pub fn logout_cookie() -> &'static str {
+    "token=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0"
+}
+
+/// Finishes the mobilization router: unknown routes answer 404 `{cnmsg}`, panics 500
+/// `{cnmsg}`, and bodies up to 8 MiB (a 10,000-member import) are read.
+pub fn with_task_errors(router: axum::Router) -> axum::Router {
+    use axum::response::IntoResponse;
+    router
+        .fallback(|| async { TaskError::Invalid("没有这个接口".into()).into_response() })
+        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
+            TaskError::internal("handler panicked").into_response()
+        }))
+}

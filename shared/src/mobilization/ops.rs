@@ -1,0 +1,663 @@
+//! What each mobilization route does, between the extracted request and the store: the
+//! directory import, publishing (target resolution and fan-out), responses, check-ins,
+//! finishing, and the read models the seed shows.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use super::assignment::{
+    transition, Actor, Assignment, AssignmentAction, AssignmentState, Response,
+};
+use super::directory::{Directory, DirectoryImport, Member, Place, Unit, CREATED_PLACE_BASE};
+use super::error::TaskError;
+use super::http::Soldier;
+use super::task::{NewTask, Target, TargetKind, Task};
+use crate::http::PageQuery;
+use crate::state::AppState;
+use crate::time::format_datetime;
+use crate::ApiError;
+
+/// Attempts of a response or check-in when concurrent writes to the same task's counters
+/// cancel the transaction (the state is re-read before each attempt).
+const WRITE_ATTEMPTS: u32 = 10;
+
+/// Imports a directory: validates everything against the stored directory, then writes
+/// the units snapshot, members, places and credential pairs. Answers the counts written.
+pub async fn import_directory(
+    state: &AppState,
+    import: DirectoryImport,
+) -> Result<Value, TaskError> {
+    let store = state.store();
+    let (offices, orgs) = (import.offices.len(), import.orgs.len());
+    let stored = store.directory().await?;
+    let plan = import.plan(&stored)?;
+    store
+        .save_directory(&plan.directory, stored.version)
+        .await
+        .map_err(|error| match error {
+            ApiError::OperationFailed => {
+                TaskError::Invalid("目录正被另一次导入修改，请重试".into())
+            }
+            other => other.into(),
+        })?;
+    store
+        .write_directory_records(&plan.members, &plan.places, &plan.credentials)
+        .await?;
+    let pairs: Vec<(String, u64, String)> = plan
+        .credentials
+        .iter()
+        .map(|c| (c.i_code.clone(), c.order_no, c.name.clone()))
+        .collect();
+    store
+        .register_missing_credentials(&pairs, state.now())
+        .await?;
+    Ok(json!({ "offices": offices, "orgs": orgs, "members": plan.members.len() }))
+}
+
+/// 403 unless the soldier launched the task or commands its launching unit.
+pub fn require_oversight(soldier: &Soldier, task: &Task) -> Result<(), TaskError> {
+    let commands = soldier.member.is_admin
+        && soldier
+            .directory
+            .commands(soldier.member.unit, task.launch_unit);
+    if task.launcher == soldier.member.soldier_id || commands {
+        Ok(())
+    } else {
+        Err(TaskError::forbidden("该任务不在您的管辖范围内"))
+    }
+}
+
+/// The task, or 404.
+pub async fn load_task(state: &AppState, task_id: u64) -> Result<Task, TaskError> {
+    state
+        .store()
+        .task(task_id)
+        .await?
+        .ok_or(TaskError::NotFound)
+}
+
+/// A task the soldier may oversee, or 404 / 403.
+pub async fn overseen_task(
+    state: &AppState,
+    soldier: &Soldier,
+    task_id: u64,
+) -> Result<Task, TaskError> {
+    let task = load_task(state, task_id).await?;
+    require_oversight(soldier, &task)?;
+    Ok(task)
+}
+
+/// Publishes a task: checks the request, resolves and scopes the targets, picks or creates
+/// the place, and writes one assignment per member. Answers the task id.
+pub async fn publish(state: &AppState, soldier: &Soldier, new: NewTask) -> Result<u64, TaskError> {
+    soldier.require_commander()?;
+    let now = state.now();
+    new.check(now)?;
+    let store = state.store();
+    let directory = &soldier.directory;
+    let root = soldier.member.unit;
+    let (targets, units) = unit_targets(directory, root, &new)?;
+    let soldier_ids: Vec<u64> = new.accept_soldr_ids.iter().map(|id| id.get()).collect();
+    let reached_units: Vec<Unit> = units.keys().copied().collect();
+    let (unit_members, individuals) = tokio::try_join!(
+        store.members_of_units(&reached_units),
+        store.members(&soldier_ids),
+    )?;
+    let mut targets = targets;
+    for (i, id) in soldier_ids.iter().enumerate() {
+        let at = format!("accept_soldr_ids[{i}]");
+        let member = individuals
+            .iter()
+            .find(|m| m.soldier_id == *id)
+            .ok_or_else(|| TaskError::invalid(&at, format!("soldier {id} does not exist")))?;
+        if !directory.commands(root, member.unit) {
+            return Err(TaskError::forbidden(format!(
+                "{at}: 该民兵不在您的管辖范围内"
+            )));
+        }
+        targets.push(Target {
+            kind: TargetKind::Indiv,
+            id: *id,
+            name: member.name.clone(),
+            level: None,
+        });
+    }
+    let mut reached: BTreeMap<u64, (Member, usize)> = BTreeMap::new();
+    for member in unit_members {
+        if let Some(group) = units.get(&member.unit) {
+            reached.entry(member.soldier_id).or_insert((member, *group));
+        }
+    }
+    let first_indiv = targets.len() - soldier_ids.len();
+    for (offset, member) in soldier_ids
+        .iter()
+        .filter_map(|id| individuals.iter().find(|m| m.soldier_id == *id))
+        .enumerate()
+    {
+        reached
+            .entry(member.soldier_id)
+            .or_insert((member.clone(), first_indiv + offset));
+    }
+    if reached.is_empty() {
+        return Err(TaskError::Invalid("所选对象中没有民兵".into()));
+    }
+    let place = resolve_place(state, directory, root, &new).await?;
+    let task_id = store.next_id("mob_task").await?;
+    let assignments: Vec<Assignment> = reached
+        .into_values()
+        .map(|(member, group)| Assignment {
+            task_id,
+            soldier_id: member.soldier_id,
+            serve_office: directory.name(member.unit),
+            name: member.name,
+            phone: member.phone,
+            im_user_id: member.im_user_id,
+            is_admin: member.is_admin,
+            group,
+            response: Response::UR,
+            resp_at: None,
+            checked_in: false,
+            check_at: None,
+        })
+        .collect();
+    let task = Task {
+        task_id,
+        title: new.title.into_inner(),
+        mem_count: new.mem_count.get(),
+        launch_at: now,
+        gather_at: new.gather_datetime.0,
+        finish_at: new.finish_datetime.0,
+        finished: false,
+        detail: new.detail.map(|d| d.into_inner()).unwrap_or_default(),
+        place,
+        launcher: soldier.member.soldier_id,
+        launch_unit: root,
+        launch_admin: directory.name(root),
+        scope: directory.ancestors(root),
+        targets,
+        notify_count: assignments.len() as u64,
+        response_count: 0,
+        accept_count: 0,
+        check_count: 0,
+        resp_time_sum: 0,
+    };
+    store.publish_task(&task, &assignments).await?;
+    Ok(task_id)
+}
+
+/// The office and organisation targets, checked against the directory and the scope,
+/// and every unit they reach with the index of the first target reaching it.
+fn unit_targets(
+    directory: &Directory,
+    root: Unit,
+    new: &NewTask,
+) -> Result<(Vec<Target>, BTreeMap<Unit, usize>), TaskError> {
+    let chosen = new
+        .accept_office_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (format!("accept_office_ids[{i}]"), Unit::Office(id.get())))
+        .chain(
+            new.accept_org_ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (format!("accept_org_ids[{i}]"), Unit::Org(id.get()))),
+        );
+    let mut targets = Vec::new();
+    let mut units = BTreeMap::new();
+    for (at, unit) in chosen {
+        if !directory.has(unit) {
+            return Err(TaskError::invalid(&at, "does not exist"));
+        }
+        if !directory.commands(root, unit) {
+            return Err(TaskError::forbidden(format!("{at}: 不在您的管辖范围内")));
+        }
+        if targets.iter().any(|t: &Target| unit_of(t) == Some(unit)) {
+            continue;
+        }
+        let group = targets.len();
+        let (kind, id, reached) = match unit {
+            Unit::Office(id) => (TargetKind::Office, id, directory.scope(unit)),
+            Unit::Org(id) => (TargetKind::Org, id, vec![unit]),
+        };
+        for reached in reached {
+            units.entry(reached).or_insert(group);
+        }
+        targets.push(Target {
+            kind,
+            id,
+            name: directory.name(unit),
+            level: directory.level(unit),
+        });
+    }
+    Ok((targets, units))
+}
+
+fn unit_of(target: &Target) -> Option<Unit> {
+    match target.kind {
+        TargetKind::Office => Some(Unit::Office(target.id)),
+        TargetKind::Org => Some(Unit::Org(target.id)),
+        TargetKind::Indiv => None,
+    }
+}
+
+/// The place of a new task: a new common place of the launching unit for `-1`, else one
+/// of the common places of the launching unit or a unit commanding it.
+async fn resolve_place(
+    state: &AppState,
+    directory: &Directory,
+    root: Unit,
+    new: &NewTask,
+) -> Result<Place, TaskError> {
+    let store = state.store();
+    if new.place_id == -1 {
+        let place = Place {
+            place_id: CREATED_PLACE_BASE + store.next_id("mob_place").await?,
+            place_name: new
+                .place_name
+                .as_ref()
+                .map(|name| name.as_str().to_owned())
+                .unwrap_or_default(),
+            place_lat: new.place_lat.unwrap_or_default(),
+            place_lng: new.place_lng.unwrap_or_default(),
+        };
+        store.create_place(root, &place).await?;
+        return Ok(place);
+    }
+    let wanted = new.place_id as u64;
+    for unit in directory.ancestors(root) {
+        if let Some(place) = store
+            .unit_places(unit)
+            .await?
+            .into_iter()
+            .find(|place| place.place_id == wanted)
+        {
+            return Ok(place);
+        }
+    }
+    Err(TaskError::invalid("place_id", "不是可用的常用集合地点"))
+}
+
+/// Ends a task the soldier launched (403 otherwise; 400 when already over).
+pub async fn finish(state: &AppState, soldier: &Soldier, task_id: u64) -> Result<(), TaskError> {
+    let task = load_task(state, task_id).await?;
+    if task.launcher != soldier.member.soldier_id {
+        require_oversight(soldier, &task)?;
+        return Err(TaskError::forbidden("只有任务发起人可以结束任务"));
+    }
+    let now = state.now();
+    if task.is_done(now) {
+        return Err(TaskError::Invalid("任务已结束".into()));
+    }
+    state
+        .store()
+        .finish_task(&task, soldier.member.soldier_id, now)
+        .await
+        .map_err(|error| match error {
+            ApiError::OperationFailed => TaskError::Invalid("任务已结束".into()),
+            other => other.into(),
+        })
+}
+
+/// A member's response or check-in: the state machine decides on the state read, the
+/// store writes it conditioned on that state together with the task's counters; a
+/// cancelled write is re-read and decided again.
+pub async fn act(
+    state: &AppState,
+    soldier: &Soldier,
+    task_id: u64,
+    action: AssignmentAction,
+) -> Result<(), TaskError> {
+    let store = state.store();
+    let soldier_id = soldier.member.soldier_id;
+    for attempt in 0..WRITE_ATTEMPTS {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
+        }
+        let (task, assignment) =
+            tokio::try_join!(store.task(task_id), store.assignment(task_id, soldier_id))?;
+        let task = task.ok_or(TaskError::NotFound)?;
+        let (current, actor) = match &assignment {
+            Some(assignment) => (assignment.state(), Actor::Target),
+            None => (AssignmentState::Unread, Actor::Other),
+        };
+        transition(current, action, actor)?;
+        let now = state.now();
+        if task.is_done(now) {
+            return Err(match action {
+                AssignmentAction::CheckIn => TaskError::CheckInRefused("任务已结束".into()),
+                _ => TaskError::Invalid("任务已结束".into()),
+            });
+        }
+        let written = match action {
+            AssignmentAction::Accept => store.respond(&task, soldier_id, true, now).await?,
+            AssignmentAction::Refuse => store.respond(&task, soldier_id, false, now).await?,
+            AssignmentAction::CheckIn => store.check_in(&task, soldier_id, now).await?,
+        };
+        // A cancelled write (the state moved, or a concurrent write touched the task's
+        // counters) is decided again on a fresh read.
+        if written.is_ok() {
+            return Ok(());
+        }
+    }
+    Err(TaskError::internal("task write kept conflicting"))
+}
+
+fn total_pages(total: u64, per_page: u32) -> u64 {
+    total.div_ceil(u64::from(per_page))
+}
+
+/// `/task/working` and `/task/done`: the tasks of the commander's scope.
+pub async fn task_list(
+    state: &AppState,
+    soldier: &Soldier,
+    working: bool,
+    page: PageQuery,
+) -> Result<Value, TaskError> {
+    soldier.require_commander()?;
+    let now = state.now();
+    let (total, tasks) = state
+        .store()
+        .scope_tasks(soldier.member.unit, working, now, page)
+        .await?;
+    let rows: Vec<_> = tasks.iter().map(|task| task.list_row(now)).collect();
+    Ok(json!({
+        "total_pages": total_pages(total, page.count),
+        "total_tasks": total,
+        "data": rows,
+    }))
+}
+
+/// `/task/mine`: tasks sent to the soldier, newest first, with their response.
+pub async fn my_tasks(
+    state: &AppState,
+    soldier: &Soldier,
+    page: PageQuery,
+) -> Result<Value, TaskError> {
+    let now = state.now();
+    let (total, rows) = state
+        .store()
+        .member_tasks(soldier.member.soldier_id, page)
+        .await?;
+    let data: Vec<Value> = rows
+        .into_iter()
+        .map(|(assignment, task)| {
+            json!({
+                "task_id": task.task_id,
+                "title": task.title,
+                "launch_admin": task.launch_admin,
+                "launch_datetime": format_datetime(task.launch_at),
+                "gather_datetime": format_datetime(task.gather_at),
+                "finish_datetime": format_datetime(task.finish_at),
+                "gather_place": task.place.place_name,
+                "place_lat": task.place.place_lat,
+                "place_lng": task.place.place_lng,
+                "status": assignment.response,
+                "checked_in": assignment.checked_in,
+                "done": task.is_done(now),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "total_pages": total_pages(total, page.count),
+        "total_tasks": total,
+        "data": data,
+    }))
+}
+
+/// `/task/detail/{id}`: for overseers and for the task's targets.
+pub async fn detail(state: &AppState, soldier: &Soldier, task_id: u64) -> Result<Value, TaskError> {
+    let task = load_task(state, task_id).await?;
+    if require_oversight(soldier, &task).is_err() {
+        let store = state.store();
+        if store
+            .assignment(task_id, soldier.member.soldier_id)
+            .await?
+            .is_none()
+        {
+            return Err(TaskError::forbidden("该任务不在您的管辖范围内"));
+        }
+    }
+    let view = task.detail_view(state.now(), soldier.member.soldier_id);
+    serde_json::to_value(view).map_err(TaskError::internal)
+}
+
+/// `/task/detail/mem/{id}`: the members reached, grouped by the targets chosen.
+pub async fn detail_members(state: &AppState, task: &Task) -> Result<Value, TaskError> {
+    let assignments = state.store().assignments(task.task_id, usize::MAX).await?;
+    let mut groups: HashMap<usize, Vec<&Assignment>> = HashMap::new();
+    for assignment in &assignments {
+        groups.entry(assignment.group).or_default().push(assignment);
+    }
+    let (mut offices, mut orgs, mut indiv) = (Vec::new(), Vec::new(), Vec::new());
+    for (index, target) in task.targets.iter().enumerate() {
+        let members = groups.remove(&index).unwrap_or_default();
+        let level = target.level.map(|level| json!(level));
+        match target.kind {
+            TargetKind::Office => offices.push(json!({
+                "name": target.name,
+                "office_level": level,
+                "members": members.iter().map(|a| json!({
+                    "soldier_id": a.soldier_id, "name": a.name, "im_user_id": a.im_user_id,
+                })).collect::<Vec<_>>(),
+            })),
+            TargetKind::Org => orgs.push(json!({
+                "name": target.name,
+                "org_level": level,
+                "members": members.iter().map(|a| {
+                    let mut row = json!({
+                        "soldier_id": a.soldier_id, "name": a.name, "im_user_id": a.im_user_id,
+                    });
+                    if a.is_admin {
+                        row["is_admin"] = json!(true);
+                    }
+                    row
+                }).collect::<Vec<_>>(),
+            })),
+            TargetKind::Indiv => indiv.extend(members.iter().map(|a| {
+                json!({
+                    "soldier_id": a.soldier_id, "name": a.name,
+                    "serve_office": a.serve_office, "im_user_id": a.im_user_id,
+                })
+            })),
+        }
+    }
+    Ok(json!({ "offices": offices, "orgs": orgs, "indiv": indiv }))
+}
+
+fn member_row(assignment: &Assignment) -> Map<String, Value> {
+    let mut row = Map::new();
+    row.insert("soldier_id".into(), json!(assignment.soldier_id));
+    row.insert("name".into(), json!(assignment.name));
+    row.insert("im_user_id".into(), json!(assignment.im_user_id));
+    row.insert("phone".into(), json!(assignment.phone));
+    row.insert("serve_office".into(), json!(assignment.serve_office));
+    row
+}
+
+/// `/task/response/{id}`: counters and every target in soldier-id order.
+pub async fn responses(state: &AppState, task: &Task, page: PageQuery) -> Result<Value, TaskError> {
+    let assignments = state.store().assignments(task.task_id, page.end()).await?;
+    let list: Vec<Value> = page
+        .slice(assignments)
+        .iter()
+        .map(|a| {
+            let mut row = member_row(a);
+            row.insert("status".into(), json!(a.response));
+            if let Some(at) = a.resp_at {
+                row.insert("resp_time".into(), json!(format_datetime(at)));
+            }
+            Value::Object(row)
+        })
+        .collect();
+    Ok(json!({
+        "mem_count": task.mem_count,
+        "notify_count": task.notify_count,
+        "response_count": task.response_count,
+        "accept_count": task.accept_count,
+        "avg_resp_time": task.avg_resp_time(),
+        "total_pages": total_pages(task.notify_count, page.count),
+        "total_mem": task.notify_count,
+        "mem_list": list,
+    }))
+}
+
+/// `/task/gather/{id}`: the check-in count and every member who accepted.
+pub async fn gathering(state: &AppState, task: &Task, page: PageQuery) -> Result<Value, TaskError> {
+    let accepted = state.store().accepted(task.task_id, page.end()).await?;
+    let list: Vec<Value> = page
+        .slice(accepted)
+        .iter()
+        .map(|a| {
+            let mut row = member_row(a);
+            row.insert(
+                "status".into(),
+                json!(if a.checked_in { "CH" } else { "UN" }),
+            );
+            Value::Object(row)
+        })
+        .collect();
+    Ok(json!({
+        "check_count": task.check_count,
+        "total_pages": total_pages(task.accept_count, page.count),
+        "total_mem": task.accept_count,
+        "mem_list": list,
+    }))
+}
+
+/// `/task/info`: whether the commander leads an office, and the unit's common places.
+pub async fn info(state: &AppState, soldier: &Soldier) -> Result<Value, TaskError> {
+    soldier.require_commander()?;
+    let places = state.store().unit_places(soldier.member.unit).await?;
+    Ok(json!({
+        "is_office": matches!(soldier.member.unit, Unit::Office(_)),
+        "places": places,
+    }))
+}
+
+fn brief(member: &Member, with_admin: bool) -> Value {
+    let mut row = json!({ "soldier_id": member.soldier_id, "name": member.name });
+    if with_admin && member.is_admin {
+        row["is_admin"] = json!(true);
+    }
+    row
+}
+
+/// `/task/orgs`: the organisations (with members) the commander may task, under the
+/// offices of the commander's scope.
+pub async fn org_tree(state: &AppState, soldier: &Soldier) -> Result<Value, TaskError> {
+    soldier.require_commander()?;
+    let directory = &soldier.directory;
+    let root = soldier.member.unit;
+    let scope: Vec<Unit> = directory
+        .scope(root)
+        .into_iter()
+        .filter(|unit| matches!(unit, Unit::Org(_)))
+        .collect();
+    let members = state.store().members_of_units(&scope).await?;
+    let mut by_unit: BTreeMap<Unit, Vec<&Member>> = BTreeMap::new();
+    for member in &members {
+        by_unit.entry(member.unit).or_default().push(member);
+    }
+    let in_scope: BTreeSet<Unit> = directory.scope(root).into_iter().collect();
+    let org_view = |org_id: u64| {
+        json!({
+            "org_id": org_id,
+            "name": directory.name(Unit::Org(org_id)),
+            "members": by_unit.get(&Unit::Org(org_id)).map(|ms| ms.iter().map(|m| brief(m, true)).collect::<Vec<_>>()).unwrap_or_default(),
+            "lower_org_ids": directory.lower_orgs(org_id).into_iter().filter(|id| in_scope.contains(&Unit::Org(*id))).collect::<Vec<_>>(),
+        })
+    };
+    fn office_detail(
+        directory: &Directory,
+        office_id: u64,
+        in_scope: &BTreeSet<Unit>,
+        org_view: &dyn Fn(u64) -> Value,
+    ) -> Value {
+        let orgs: Vec<Value> = directory
+            .orgs
+            .values()
+            .filter(|org| org.office_id == office_id && in_scope.contains(&Unit::Org(org.org_id)))
+            .map(|org| org_view(org.org_id))
+            .collect();
+        let lower: Vec<Value> = directory
+            .lower_offices(office_id)
+            .into_iter()
+            .filter(|office| in_scope.contains(&Unit::Office(office.office_id)))
+            .map(|office| office_detail(directory, office.office_id, in_scope, org_view))
+            .collect();
+        json!({
+            "office_name": directory.name(Unit::Office(office_id)),
+            "orgs": orgs,
+            "lower_offices": lower,
+        })
+    }
+    let detail = match root {
+        Unit::Office(id) => office_detail(directory, id, &in_scope, &org_view),
+        Unit::Org(_) => json!({
+            "office_name": directory.office_of(root).map(|id| directory.name(Unit::Office(id))).unwrap_or_default(),
+            "orgs": scope.iter().filter_map(|unit| match unit { Unit::Org(id) => Some(org_view(*id)), Unit::Office(_) => None }).collect::<Vec<_>>(),
+            "lower_offices": [],
+        }),
+    };
+    Ok(json!({ "total_mems": members.len(), "detail": detail }))
+}
+
+/// `/task/offices`: the offices (with their own members) the office commander may task;
+/// organisation commanders get 403 (the seed: 组织不能获取单位信息).
+pub async fn office_tree(state: &AppState, soldier: &Soldier) -> Result<Value, TaskError> {
+    soldier.require_commander()?;
+    let Unit::Office(root) = soldier.member.unit else {
+        return Err(TaskError::forbidden("组织只能获取组织及人员信息"));
+    };
+    let directory = &soldier.directory;
+    let offices: Vec<Unit> = directory
+        .scope(Unit::Office(root))
+        .into_iter()
+        .filter(|unit| matches!(unit, Unit::Office(_)))
+        .collect();
+    let members = state.store().members_of_units(&offices).await?;
+    let mut by_office: BTreeMap<u64, Vec<&Member>> = BTreeMap::new();
+    for member in &members {
+        if let Unit::Office(id) = member.unit {
+            by_office.entry(id).or_default().push(member);
+        }
+    }
+    fn view(directory: &Directory, id: u64, by_office: &BTreeMap<u64, Vec<&Member>>) -> Value {
+        json!({
+            "office_id": id,
+            "name": directory.name(Unit::Office(id)),
+            "members": by_office.get(&id).map(|ms| ms.iter().map(|m| brief(m, false)).collect::<Vec<_>>()).unwrap_or_default(),
+            "lower_offices": directory.lower_offices(id).into_iter().map(|o| view(directory, o.office_id, by_office)).collect::<Vec<_>>(),
+        })
+    }
+    Ok(json!({
+        "total_mems": members.len(),
+        "office_detail": view(directory, root, &by_office),
+    }))
+}
+
+/// Logs a member in with their credential pair: the same user and token as `/v1/token`,
+/// linked to the member. A pair that is not a member's is 400.
+pub async fn login(
+    state: &AppState,
+    i_code: &str,
+    order_no: u64,
+) -> Result<(Member, String), TaskError> {
+    let store = state.store();
+    let not_member = || TaskError::Invalid("i_code/order_no 不是民兵的登录凭证".into());
+    let soldier_id = store
+        .member_of_credential(i_code, order_no)
+        .await?
+        .ok_or_else(not_member)?;
+    let member = store.member(soldier_id).await?.ok_or_else(not_member)?;
+    let user = crate::identity::sign_in(state, i_code, order_no).await?;
+    store.link_user(user.id, soldier_id).await?;
+    let token = state
+        .tokens()
+        .await?
+        .issue(user.id, &user.roles, state.now())?;
+    Ok((member, token))
+}
