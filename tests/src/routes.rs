@@ -31,6 +31,7 @@ pub fn functions() -> Vec<(&'static str, RouterFn)> {
         ("users", users::router),
         ("catalog", catalog::router),
         ("admin", admin::router),
+        ("files", files::router),
     ]
 }
 

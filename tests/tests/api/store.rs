@@ -8,12 +8,19 @@ async fn batch_get_reads_the_existing_records_in_one_call() {
     let first = app.ready_file(7).await;
     let second = app.ready_file(7).await;
     app.calls();
-    let mut files = app.state.store().files(&[first, 999, second, first]).await.unwrap();
+    let mut files = app
+        .state
+        .store()
+        .files(&[first, 999, second, first])
+        .await
+        .unwrap();
     assert_eq!(app.calls(), ["BatchGetItem"]);
     files.sort_by_key(|file| file.id);
     let ids: Vec<u64> = files.iter().map(|file| file.id).collect();
     assert_eq!(ids, vec![first, second]);
-    assert!(files.iter().all(|file| file.check_attachable(7, "photo").is_ok()));
+    assert!(files
+        .iter()
+        .all(|file| file.check_attachable(7, "photo").is_ok()));
 }
 
 #[tokio::test]
