@@ -43,6 +43,7 @@ pub fn binary() -> PathBuf {
 fn spawn() -> Result<String, String> {
     let port = free_port()?;
     let dir = std::env::temp_dir().join(format!("homemaking-s3-{}", std::process::id()));
+    remove_stale_dirs();
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|error| format!("{}: {error}", dir.display()))?;
     let mut command = Command::new(binary());
@@ -52,6 +53,22 @@ fn spawn() -> Result<String, String> {
         .args(["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY])
         .arg(&dir);
     local_server::spawn(command, port, "s3s-fs")
+}
+
+/// Removes the data directories of earlier test processes that have exited.
+fn remove_stale_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("homemaking-s3-") else {
+            continue;
+        };
+        if !PathBuf::from(format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// An S3 client for `endpoint`, path-style (the server listens on an IP address).

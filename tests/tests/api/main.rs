@@ -3,6 +3,7 @@
 mod catalog;
 mod credentials;
 mod envelope;
+mod files;
 mod fixture;
 mod routes;
 mod store;
