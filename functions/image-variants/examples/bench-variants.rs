@@ -10,7 +10,13 @@ fn peak_rss_mb() -> f64 {
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
@@ -18,7 +24,8 @@ fn main() {
     for path in std::env::args().skip(1) {
         let bytes = std::fs::read(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
         let start = Instant::now();
-        let variants = image_variants::variants::render(&bytes).unwrap_or_else(|error| panic!("{path}: {error}"));
+        let variants = image_variants::variants::render(&bytes)
+            .unwrap_or_else(|error| panic!("{path}: {error}"));
         let elapsed = start.elapsed();
         let ori = &variants[0];
         println!(
