@@ -45,6 +45,7 @@ pub async fn presign_put(
         .presigned(presigning)
         .await
         .map_err(|error| ApiError::internal(format!("presign: {error}")))?;
+    let signed = signed_headers(request.uri());
     Ok(PresignedUpload {
         id: record.id,
         key: label,
@@ -52,10 +53,21 @@ pub async fn presign_put(
         method: "PUT",
         headers: request
             .headers()
+            .filter(|(name, _)| signed.iter().any(|s| s.eq_ignore_ascii_case(name)))
             .map(|(name, value)| (name.to_owned(), value.to_owned()))
             .collect(),
         expires_in: PRESIGN_TTL_SECONDS,
     })
+}
+
+/// The headers a presigned URL signs (its `X-Amz-SignedHeaders`): the client must send
+/// exactly these; others the SDK attaches (trace ids) are not part of the contract.
+fn signed_headers(uri: &str) -> Vec<String> {
+    let query = uri.split_once('?').map_or("", |(_, query)| query);
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "X-Amz-SignedHeaders")
+        .map(|(_, value)| value.split(';').map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 /// Stores an original received through the API (10007 when S3 refuses).

@@ -56,14 +56,28 @@ async fn main() -> Result<(), String> {
         match listing {
             Ok(listing) => {
                 for object in listing.contents() {
-                    let (Some(key), Some(etag)) = (object.key(), object.e_tag()) else {
+                    let Some(key) = object.key() else {
                         continue;
                     };
-                    if seen.get(key).map(String::as_str) == Some(etag) {
+                    // The local server's listing carries no ETag: note the object's
+                    // version by time and size, and ask for the ETag when it changes.
+                    let version = format!("{:?}/{:?}", object.last_modified(), object.size());
+                    if seen.get(key) == Some(&version) {
                         continue;
                     }
-                    seen.insert(key.to_owned(), etag.to_owned());
-                    let event = object_created(&bucket, key, etag, object.size().unwrap_or(0));
+                    let head = state
+                        .s3()
+                        .head_object()
+                        .bucket(&bucket)
+                        .key(key)
+                        .send()
+                        .await;
+                    let Some(etag) = head.ok().and_then(|head| head.e_tag().map(str::to_owned))
+                    else {
+                        continue;
+                    };
+                    seen.insert(key.to_owned(), version);
+                    let event = object_created(&bucket, key, &etag, object.size().unwrap_or(0));
                     let sent = http.post(&invoke_url).json(&event).send().await;
                     match sent {
                         Ok(response) => println!("s3-bridge: {key} → {}", response.status()),
