@@ -551,3 +551,23 @@ async fn multipart_storage_failure_is_10007() {
         .await;
     response.assert_error(500, 10007);
 }
+
+#[tokio::test]
+async fn a_webp_original_becomes_jpeg_variants() {
+    let app = TestApp::new().await;
+    let (token, _) = app.member(&[], None).await;
+    let webp = encode(&split_frame(1000, 2000), ImageFormat::WebP);
+    assert_eq!(image::guess_format(&webp).unwrap(), ImageFormat::WebP);
+    let (id, key, etag) = upload(&app, &token, "image/webp", webp).await;
+    assert_eq!(
+        deliver(&app, &key, &etag, "d1").await,
+        Outcome::Ready { id }
+    );
+    for (name, size) in [
+        ("ori", (1000, 2000)),
+        ("big", (960, 1920)),
+        ("sml", (160, 320)),
+    ] {
+        assert_eq!(variant(&app, id, name).await.dimensions(), size, "{name}");
+    }
+}
