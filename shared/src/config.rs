@@ -38,6 +38,10 @@ pub struct Config {
     pub tim_secret: Option<SecretSource>,
     /// `ASSET_BASE_URL`: prefix of public file URLs.
     pub asset_base_url: String,
+    /// `BUCKET_NAME`: the file bucket (only the file functions need it).
+    pub bucket_name: Option<String>,
+    /// `S3_FORCE_PATH_STYLE=true`: address the bucket in the path (local S3 servers).
+    pub s3_force_path_style: bool,
 }
 
 /// A missing or malformed setting.
@@ -104,6 +108,8 @@ impl Config {
                 .unwrap_or_default()
                 .trim_end_matches('/')
                 .to_owned(),
+            bucket_name: lookup("BUCKET_NAME"),
+            s3_force_path_style: lookup("S3_FORCE_PATH_STYLE").is_some_and(|value| value == "true"),
         })
     }
 }

@@ -1,10 +1,147 @@
 //! Uploaded files and their image variants. Clients upload originals to
 //! `uploads/{user_id}/{file_id}`; the `image-variants` function writes
 //! `variants/{file_id}/{ori,big,mid,sml}.jpg` and marks the record `ready`.
+//!
+//! The record's life is a state machine ([`transition`]): `pending` → `processing` (one
+//! delivery of the upload event claims it) → `ready` | `failed`.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
+use crate::text::BoundedText;
+
+/// At most this many files per presign request or multipart upload (else 10005).
+pub const MAX_FILES: usize = 9;
+/// At most this many bytes per original (else 10006); the pipeline refuses larger objects.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// At most this many bytes in one multipart `POST /v1/file` (else 10006).
+pub const MAX_MULTIPART_BYTES: u64 = 5 * 1024 * 1024;
+/// At most this many pixels in an original (40 MP); larger images fail before decoding.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Lifetime of a presigned upload URL, seconds (15 minutes).
+pub const PRESIGN_TTL_SECONDS: u64 = 15 * 60;
+/// How long a claim on a file lasts before another delivery may take it over: longer than
+/// the pipeline function's timeout (30 s), so a live claim is never stolen, and shorter
+/// than Lambda's first retry of a failed event (1 min), so the retry finds it expired.
+pub const CLAIM_LEASE_SECONDS: i64 = 45;
+
+/// The image types accepted for upload (10004 for anything else).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageType {
+    /// `image/jpeg`.
+    Jpeg,
+    /// `image/png`.
+    Png,
+    /// `image/webp`.
+    Webp,
+}
+
+impl ImageType {
+    /// The type named by a MIME content type (parameters ignored, case-insensitive).
+    pub fn from_content_type(content_type: &str) -> Option<Self> {
+        let essence = content_type.split(';').next().unwrap_or_default().trim();
+        match essence.to_ascii_lowercase().as_str() {
+            "image/jpeg" | "image/jpg" | "image/pjpeg" => Some(ImageType::Jpeg),
+            "image/png" => Some(ImageType::Png),
+            "image/webp" => Some(ImageType::Webp),
+            _ => None,
+        }
+    }
+
+    /// The type named by a file name's extension (multipart clients often send
+    /// `application/octet-stream`).
+    pub fn from_file_name(name: &str) -> Option<Self> {
+        let (_, extension) = name.rsplit_once('.')?;
+        match extension.to_ascii_lowercase().as_str() {
+            "jpg" | "jpeg" => Some(ImageType::Jpeg),
+            "png" => Some(ImageType::Png),
+            "webp" => Some(ImageType::Webp),
+            _ => None,
+        }
+    }
+
+    /// The canonical content type, the one a presigned URL signs.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ImageType::Jpeg => "image/jpeg",
+            ImageType::Png => "image/png",
+            ImageType::Webp => "image/webp",
+        }
+    }
+}
+
+/// One file of `POST /v1/file/presign`: the client's label for it, its type and size.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PresignFile {
+    /// The client's label, echoed back (like the multipart field name).
+    pub key: BoundedText<1, 64>,
+    /// MIME type of the file to upload.
+    pub content_type: String,
+    /// Exact size in bytes; the URL signs it.
+    pub size: u64,
+}
+
+/// The body of `POST /v1/file/presign`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PresignRequest {
+    /// The files to upload.
+    pub files: Vec<PresignFile>,
+}
+
+/// An upload the limits allow: label, type, size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadSpec {
+    /// The client's label.
+    pub key: String,
+    /// Its type.
+    pub image_type: ImageType,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// Checks an upload against the limits: 10004 for a type other than JPEG/PNG/WebP, 10006
+/// above [`MAX_FILE_BYTES`], 10000 for an empty file.
+pub fn check_upload(
+    key: String,
+    image_type: Option<ImageType>,
+    size: u64,
+) -> Result<UploadSpec, ApiError> {
+    let image_type = image_type.ok_or(ApiError::FileType)?;
+    if size == 0 {
+        return Err(ApiError::invalid("size", format!("{key} is empty")));
+    }
+    if size > MAX_FILE_BYTES {
+        return Err(ApiError::FileTooLarge);
+    }
+    Ok(UploadSpec {
+        key,
+        image_type,
+        size,
+    })
+}
+
+/// 10003 for no file, 10005 for more than [`MAX_FILES`].
+pub fn check_count(count: usize) -> Result<(), ApiError> {
+    match count {
+        0 => Err(ApiError::NoFile),
+        n if n > MAX_FILES => Err(ApiError::TooManyFiles),
+        _ => Ok(()),
+    }
+}
+
+impl PresignRequest {
+    /// The uploads, in request order, once every limit holds.
+    pub fn into_uploads(self) -> Result<Vec<UploadSpec>, ApiError> {
+        check_count(self.files.len())?;
+        self.files
+            .into_iter()
+            .map(|file| {
+                let image_type = ImageType::from_content_type(&file.content_type);
+                check_upload(file.key.into_inner(), image_type, file.size)
+            })
+            .collect()
+    }
+}
 
 /// Where a file is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,6 +149,8 @@ use crate::error::ApiError;
 pub enum FileStatus {
     /// Registered; the original is (being) uploaded, variants not yet written.
     Pending,
+    /// One delivery of the upload event has claimed the file and is writing variants.
+    Processing,
     /// Variants written; the file can be attached and shown.
     Ready,
     /// The original is not an acceptable image; `reason` says why.
@@ -95,6 +234,91 @@ pub struct FileRecord {
     pub height: Option<u32>,
     /// Registered at, Unix seconds.
     pub created_at: i64,
+    /// The claim of the delivery processing the file (a random token), while `processing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+    /// Until when that claim holds, Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_until: Option<i64>,
+}
+
+/// What can happen to a file record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileAction {
+    /// A delivery of the upload event for an original not processed yet (or replaced by a
+    /// new upload under the same key) claims the file.
+    Claim,
+    /// A delivery takes over a claim whose lease ran out (its holder died).
+    TakeOver,
+    /// The claim holder wrote the variants.
+    Complete,
+    /// The claim holder found the original unusable.
+    Fail,
+}
+
+/// A transition the file's state does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a {status:?} file cannot {action:?}")]
+pub struct FileTransitionError {
+    /// The state the file was in.
+    pub status: FileStatus,
+    /// The refused action.
+    pub action: FileAction,
+}
+
+/// The file state machine: the next state after `action`, or why not. Only the image
+/// pipeline acts on files, so there is no actor to check.
+pub fn transition(
+    status: FileStatus,
+    action: FileAction,
+) -> Result<FileStatus, FileTransitionError> {
+    use FileAction::*;
+    use FileStatus::*;
+    match (status, action) {
+        (Pending | Ready | Failed, Claim) => Ok(Processing),
+        (Processing, TakeOver) => Ok(Processing),
+        (Processing, Complete) => Ok(Ready),
+        (Processing, Fail) => Ok(Failed),
+        _ => Err(FileTransitionError { status, action }),
+    }
+}
+
+/// What a delivery of the upload event for an original with a given ETag should do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Claim the file by this action and process the original.
+    Process(FileAction),
+    /// Nothing: this original was processed, or is being processed right now.
+    Skip,
+    /// Another original is being processed under this key: fail so the event is retried
+    /// once that claim is over.
+    Retry,
+}
+
+/// The parts of an original's object key, `uploads/{owner_id}/{file_id}`.
+pub fn parse_upload_key(key: &str) -> Option<(u64, u64)> {
+    let rest = key.strip_prefix("uploads/")?;
+    let (owner, id) = rest.split_once('/')?;
+    Some((owner.parse().ok()?, id.parse().ok()?))
+}
+
+/// `GET /v1/file/{id}`: `{id, key, status, path, photo}`; `path` and `photo` once ready,
+/// `reason` when failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileView {
+    /// File id.
+    pub id: u64,
+    /// Object key of the original.
+    pub key: String,
+    /// Life-cycle state.
+    pub status: FileStatus,
+    /// URL of the full-size variant (`null` until ready).
+    pub path: Option<String>,
+    /// The four variant URLs (`null` until ready).
+    pub photo: Option<Photo>,
+    /// Why the file failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A photo as the seeds show it: the variant URLs, plus the file id.
@@ -113,6 +337,52 @@ pub struct Photo {
 }
 
 impl FileRecord {
+    /// A new `pending` record for an upload by `owner_id`.
+    pub fn pending(id: u64, owner_id: u64, upload: &UploadSpec, now: i64) -> Self {
+        FileRecord {
+            id,
+            owner_id,
+            key: upload_key(owner_id, id),
+            content_type: upload.image_type.content_type().to_owned(),
+            size: upload.size,
+            status: FileStatus::Pending,
+            reason: None,
+            etag: None,
+            width: None,
+            height: None,
+            created_at: now,
+            claim: None,
+            claimed_until: None,
+        }
+    }
+
+    /// What a delivery for the original with `etag`, arriving at `now`, should do: a
+    /// redelivery of a processed original and a duplicate of one in flight do nothing.
+    pub fn delivery(&self, etag: &str, now: i64) -> Delivery {
+        let same = self.etag.as_deref() == Some(etag);
+        let claim_live = self.claimed_until.is_some_and(|until| until > now);
+        match (self.status, same) {
+            (FileStatus::Processing, _) if !claim_live => Delivery::Process(FileAction::TakeOver),
+            (FileStatus::Processing, true) => Delivery::Skip,
+            (FileStatus::Processing, false) => Delivery::Retry,
+            (FileStatus::Ready | FileStatus::Failed, true) => Delivery::Skip,
+            _ => Delivery::Process(FileAction::Claim),
+        }
+    }
+
+    /// What `GET /v1/file/{id}` shows.
+    pub fn view(&self, asset_base_url: &str) -> FileView {
+        let ready = self.status == FileStatus::Ready;
+        FileView {
+            id: self.id,
+            key: self.key.clone(),
+            status: self.status,
+            path: ready.then(|| self.variant_url(asset_base_url, Variant::Ori)),
+            photo: ready.then(|| self.photo(asset_base_url)),
+            reason: self.reason.clone(),
+        }
+    }
+
     /// The public URL of `variant` under `asset_base_url`.
     pub fn variant_url(&self, asset_base_url: &str, variant: Variant) -> String {
         format!("{asset_base_url}/{}", variant_key(self.id, variant))
@@ -130,6 +400,15 @@ impl FileRecord {
         }
     }
 
+    /// 10010 unless the caller owns the file or is an admin.
+    pub fn check_readable(&self, user_id: u64, is_admin: bool) -> Result<(), ApiError> {
+        if self.owner_id == user_id || is_admin {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
     /// 10000 naming `field` unless `user_id` owns this file and it is ready.
     pub fn check_attachable(&self, user_id: u64, field: &str) -> Result<(), ApiError> {
         if self.owner_id != user_id {
@@ -140,7 +419,7 @@ impl FileRecord {
         }
         match self.status {
             FileStatus::Ready => Ok(()),
-            FileStatus::Pending => Err(ApiError::invalid(
+            FileStatus::Pending | FileStatus::Processing => Err(ApiError::invalid(
                 field,
                 format!("file {} is still processing", self.id),
             )),
@@ -169,7 +448,96 @@ mod tests {
             width: None,
             height: None,
             created_at: 0,
+            claim: None,
+            claimed_until: None,
         }
+    }
+
+    #[test]
+    fn transition_table() {
+        use FileAction::*;
+        use FileStatus::*;
+        let states = [Pending, Processing, Ready, Failed];
+        let actions = [Claim, TakeOver, Complete, Fail];
+        let expected = |status, action| match (status, action) {
+            (Pending, Claim) | (Ready, Claim) | (Failed, Claim) => Some(Processing),
+            (Processing, TakeOver) => Some(Processing),
+            (Processing, Complete) => Some(Ready),
+            (Processing, Fail) => Some(Failed),
+            _ => None,
+        };
+        let mut allowed = 0;
+        for status in states {
+            for action in actions {
+                let got = transition(status, action).ok();
+                assert_eq!(got, expected(status, action), "{status:?} {action:?}");
+                allowed += usize::from(got.is_some());
+            }
+        }
+        assert_eq!(allowed, 6);
+    }
+
+    #[test]
+    fn deliveries() {
+        let mut file = record(FileStatus::Pending);
+        assert_eq!(
+            file.delivery("e1", 100),
+            Delivery::Process(FileAction::Claim)
+        );
+        file.etag = Some("e1".into());
+        file.status = FileStatus::Processing;
+        file.claimed_until = Some(150);
+        assert_eq!(file.delivery("e1", 100), Delivery::Skip);
+        assert_eq!(file.delivery("e2", 100), Delivery::Retry);
+        assert_eq!(
+            file.delivery("e1", 150),
+            Delivery::Process(FileAction::TakeOver)
+        );
+        for status in [FileStatus::Ready, FileStatus::Failed] {
+            file.status = status;
+            assert_eq!(file.delivery("e1", 100), Delivery::Skip);
+            assert_eq!(
+                file.delivery("e2", 100),
+                Delivery::Process(FileAction::Claim)
+            );
+        }
+        assert_eq!(parse_upload_key("uploads/2/9"), Some((2, 9)));
+        assert_eq!(parse_upload_key("variants/9/ori.jpg"), None);
+        assert_eq!(parse_upload_key("uploads/x/9"), None);
+    }
+
+    #[test]
+    fn upload_limits() {
+        let jpeg = Some(ImageType::Jpeg);
+        assert!(check_upload("a".into(), jpeg, MAX_FILE_BYTES).is_ok());
+        assert_eq!(
+            check_upload("a".into(), jpeg, MAX_FILE_BYTES + 1),
+            Err(ApiError::FileTooLarge)
+        );
+        assert_eq!(check_upload("a".into(), None, 1), Err(ApiError::FileType));
+        assert!(check_upload("a".into(), jpeg, 0).is_err());
+        assert_eq!(check_count(0), Err(ApiError::NoFile));
+        assert_eq!(check_count(MAX_FILES + 1), Err(ApiError::TooManyFiles));
+        assert!(check_count(MAX_FILES).is_ok());
+    }
+
+    #[test]
+    fn image_types() {
+        assert_eq!(
+            ImageType::from_content_type("IMAGE/PNG; charset=x"),
+            Some(ImageType::Png)
+        );
+        assert_eq!(ImageType::from_content_type("image/gif"), None);
+        assert_eq!(ImageType::from_file_name("a.b.JPG"), Some(ImageType::Jpeg));
+        assert_eq!(ImageType::from_file_name("webp"), None);
+    }
+
+    #[test]
+    fn view_shows_urls_once_ready() {
+        let pending = record(FileStatus::Pending).view("http://cdn");
+        assert!(pending.path.is_none() && pending.photo.is_none());
+        let ready = record(FileStatus::Ready).view("http://cdn");
+        assert_eq!(ready.path.as_deref(), Some("http://cdn/variants/9/ori.jpg"));
     }
 
     #[test]

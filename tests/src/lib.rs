@@ -7,8 +7,12 @@ pub mod calls;
 pub mod design_fixture;
 pub mod dynamodb_local;
 pub mod fixture;
+pub mod images;
+pub mod local_server;
 pub mod mobilization;
 pub mod routes;
+pub mod s3_event;
+pub mod s3_local;
 pub mod schema;
 
 use std::path::PathBuf;

@@ -37,6 +37,7 @@ pub fn functions() -> Vec<(&'static str, RouterFn)> {
         ("refunds", refunds::router),
         ("ratings", ratings::router),
         ("mobilization", mobilization::router),
+        ("files", files::router),
     ]
 }
 

@@ -1,8 +1,8 @@
 //! File records: `PK = FILE#{id}`, `SK = FILE`.
 
-use super::{ItemKey, Store};
+use super::{n, s, to_value, ItemKey, Store};
 use crate::error::ApiError;
-use crate::file::FileRecord;
+use crate::file::{transition, FileAction, FileRecord, FileStatus};
 
 /// Where file `id` is recorded.
 pub fn file_key(id: u64) -> ItemKey {
@@ -25,5 +25,113 @@ impl Store {
     pub async fn create_file(&self, file: &FileRecord) -> Result<(), ApiError> {
         self.put_new(&file_key(file.id), file, ApiError::FileSaveFailed)
             .await
+    }
+}
+
+/// How processing a file ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOutcome {
+    /// Variants written; the size of `ori`.
+    Ready {
+        /// Width of `ori`.
+        width: u32,
+        /// Height of `ori`.
+        height: u32,
+    },
+    /// The original is unusable.
+    Failed {
+        /// Why, for the uploader.
+        reason: String,
+    },
+}
+
+impl Store {
+    /// Claims `file` (as read) for the delivery `token` processing the original with `etag`,
+    /// by `action` (`Claim`, or `TakeOver` of an expired claim). One write conditioned on
+    /// the state, claim and ETag read: of two deliveries at once exactly one gets the
+    /// record back; the other gets `None` and leaves the file alone.
+    pub async fn claim_file(
+        &self,
+        file: &FileRecord,
+        action: FileAction,
+        etag: &str,
+        token: &str,
+        until: i64,
+    ) -> Result<Option<FileRecord>, ApiError> {
+        let next = transition(file.status, action).map_err(|_| ApiError::OperationFailed)?;
+        let mut update = self
+            .update(&file_key(file.id))
+            .update_expression(
+                "SET #status = :next, claim = :token, claimed_until = :until, etag = :etag \
+                 REMOVE reason",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":read", to_value(&file.status)?)
+            .expression_attribute_values(":next", to_value(&next)?)
+            .expression_attribute_values(":token", s(token))
+            .expression_attribute_values(":until", n(until))
+            .expression_attribute_values(":etag", s(etag));
+        let mut condition = vec!["#status = :read".to_owned()];
+        for (attribute, read) in [("claim", &file.claim), ("etag", &file.etag)] {
+            match read {
+                Some(value) => {
+                    condition.push(format!("{attribute} = :read_{attribute}"));
+                    update =
+                        update.expression_attribute_values(format!(":read_{attribute}"), s(value));
+                }
+                None => condition.push(format!("attribute_not_exists({attribute})")),
+            }
+        }
+        let update = update.condition_expression(condition.join(" AND "));
+        match self.apply(update, ApiError::OperationFailed).await {
+            Ok(record) => Ok(Some(record)),
+            Err(ApiError::OperationFailed) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Records how processing ended, if the delivery `token` still holds the claim
+    /// (10009 when another delivery took it over).
+    pub async fn finish_file(
+        &self,
+        id: u64,
+        token: &str,
+        outcome: &FileOutcome,
+    ) -> Result<FileRecord, ApiError> {
+        let (action, set) = match outcome {
+            FileOutcome::Ready { .. } => (FileAction::Complete, "width = :width, height = :height"),
+            FileOutcome::Failed { .. } => (FileAction::Fail, "reason = :reason"),
+        };
+        let next = transition(FileStatus::Processing, action).map_err(ApiError::internal)?;
+        let mut update = self
+            .update(&file_key(id))
+            .update_expression(format!(
+                "SET #status = :next, {set} REMOVE claim, claimed_until"
+            ))
+            .condition_expression("#status = :processing AND claim = :token")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":next", to_value(&next)?)
+            .expression_attribute_values(":processing", to_value(&FileStatus::Processing)?)
+            .expression_attribute_values(":token", s(token));
+        update = match outcome {
+            FileOutcome::Ready { width, height } => update
+                .expression_attribute_values(":width", n(width))
+                .expression_attribute_values(":height", n(height)),
+            FileOutcome::Failed { reason } => {
+                update.expression_attribute_values(":reason", s(reason))
+            }
+        };
+        self.apply(update, ApiError::OperationFailed).await
+    }
+}
+
+impl Store {
+    /// Records new files in one transaction (all or none; 10007 if any id is taken).
+    pub async fn create_files(&self, files: &[FileRecord]) -> Result<(), ApiError> {
+        let steps = files
+            .iter()
+            .map(|file| self.put_new_step(&file_key(file.id), file))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.transact(steps, |_| ApiError::FileSaveFailed).await
     }
 }

@@ -127,6 +127,12 @@ fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, ApiError> {
         .map_err(|error| ApiError::internal(format!("decode item: {error}")))
 }
 
+/// Encodes a value as one attribute value (enums as their serialized names).
+pub fn to_value<T: Serialize>(value: &T) -> Result<AttributeValue, ApiError> {
+    serde_dynamo::to_attribute_value(value)
+        .map_err(|error| ApiError::internal(format!("encode value: {error}")))
+}
+
 /// Encodes a value as an item.
 pub fn to_item<T: Serialize>(value: &T) -> Result<Item, ApiError> {
     serde_dynamo::to_item(value)
@@ -268,6 +274,31 @@ impl Store {
             .and_then(|value| value.as_n().ok())
             .and_then(|value| value.parse().ok())
             .ok_or_else(|| ApiError::internal("id counter returned no value"))
+    }
+
+    /// `count` consecutive values of the atomic id counter `name`, in one call.
+    pub async fn next_ids(&self, name: &str, count: usize) -> Result<Vec<u64>, ApiError> {
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(COUNTER_PK, format!("id#{name}"))))
+            .update_expression("ADD #value :count")
+            .expression_attribute_names("#value", "value")
+            .expression_attribute_values(":count", n(count))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let last: u64 = output
+            .attributes
+            .as_ref()
+            .and_then(|attributes| attributes.get("value"))
+            .and_then(|value| value.as_n().ok())
+            .and_then(|value| value.parse().ok())
+            .ok_or_else(|| ApiError::internal("id counter returned no value"))?;
+        let first = last + 1 - count as u64;
+        Ok((first..=last).collect())
     }
 
     /// The current value of the list-total counter `name` (0 when never counted).

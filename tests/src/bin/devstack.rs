@@ -1,6 +1,6 @@
 //! Local-stack helper for `scripts/dev`:
 //! `devstack create-table` creates `TABLE_NAME` as `template.yaml` defines it (if absent);
-//! `devstack seed` loads the demo fixture. Both reach DynamoDB through the standard AWS
+//! `devstack seed` loads the demo fixture; `devstack create-bucket` creates `BUCKET_NAME`. Both reach DynamoDB through the standard AWS
 //! configuration (`AWS_ENDPOINT_URL_DYNAMODB` for DynamoDB Local).
 
 use api_tests::{fixture, schema, workspace_root};
@@ -42,6 +42,12 @@ async fn main() -> Result<(), String> {
             println!("mobilization directory {directory}");
             Ok(())
         }
-        _ => Err("usage: devstack create-table | seed".to_owned()),
+        "create-bucket" => {
+            let bucket = state.bucket().map_err(|error| error.to_string())?;
+            api_tests::s3_local::create_bucket(state.s3(), bucket).await?;
+            println!("bucket {bucket} ready");
+            Ok(())
+        }
+        _ => Err("usage: devstack create-table | seed | create-bucket".to_owned()),
     }
 }

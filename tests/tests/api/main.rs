@@ -6,6 +6,7 @@ mod design;
 mod design_errors;
 mod envelope;
 mod faults;
+mod files;
 mod fixture;
 mod logs;
 mod market;

@@ -1,0 +1,6 @@
+//! Lambda entry of the `files` function.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::lambda::run_http(files::router).await
+}

@@ -1,0 +1,216 @@
+//! One upload event, end to end: decide from the file record, claim it, read the original,
+//! render the variants, write them, record the outcome, drop the original.
+
+use aws_lambda_events::event::s3::S3Event;
+use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::primitives::ByteStream;
+use serde::Serialize;
+use shared::file::{parse_upload_key, variant_key, Delivery, CLAIM_LEASE_SECONDS, MAX_FILE_BYTES};
+use shared::store::files::FileOutcome;
+use shared::{ApiError, AppState};
+
+use crate::variants::{render, Encoded, Rejection};
+
+/// What became of one object of the event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Nothing to do (a redelivery, a duplicate in flight, or not an upload).
+    Skipped {
+        /// The object key.
+        key: String,
+        /// Why.
+        why: String,
+    },
+    /// Variants written, file `ready`.
+    Ready {
+        /// File id.
+        id: u64,
+    },
+    /// The original was refused, file `failed`.
+    Failed {
+        /// File id.
+        id: u64,
+        /// Why.
+        reason: String,
+    },
+}
+
+fn skipped(key: &str, why: &str) -> Outcome {
+    Outcome::Skipped {
+        key: key.to_owned(),
+        why: why.to_owned(),
+    }
+}
+
+/// Handles every record of `event`; `delivery` identifies this invocation (the Lambda
+/// request id) and makes each claim's token unique.
+pub async fn handle(
+    state: &AppState,
+    event: S3Event,
+    delivery: &str,
+) -> Result<Vec<Outcome>, ApiError> {
+    let mut outcomes = Vec::with_capacity(event.records.len());
+    for (index, record) in event.records.into_iter().enumerate() {
+        let key = record.s3.object.key.unwrap_or_default();
+        let etag = record.s3.object.e_tag.unwrap_or_default();
+        let token = format!("{delivery}#{index}");
+        let outcome = process(state, &key, etag.trim_matches('"'), &token).await?;
+        tracing::info!(?outcome, key, "processed");
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
+/// Processes the original at `key` with `etag` under the claim token `token`.
+pub async fn process(
+    state: &AppState,
+    key: &str,
+    etag: &str,
+    token: &str,
+) -> Result<Outcome, ApiError> {
+    let Some((owner_id, id)) = parse_upload_key(key) else {
+        return Ok(skipped(key, "not an upload key"));
+    };
+    let store = state.store();
+    let Some(file) = store
+        .file(id)
+        .await?
+        .filter(|file| file.owner_id == owner_id)
+    else {
+        return Ok(skipped(key, "no file record for this key"));
+    };
+    let now = state.now();
+    let action = match file.delivery(etag, now) {
+        Delivery::Process(action) => action,
+        Delivery::Skip => return Ok(skipped(key, "already processed or in progress")),
+        Delivery::Retry => {
+            return Err(ApiError::internal(format!(
+                "{key}: another original is being processed"
+            )))
+        }
+    };
+    if store
+        .claim_file(&file, action, etag, token, now + CLAIM_LEASE_SECONDS)
+        .await?
+        .is_none()
+    {
+        return Ok(skipped(key, "another delivery claimed it"));
+    }
+    let outcome = match read_original(state, key, etag).await? {
+        Ok(bytes) => match tokio::task::spawn_blocking(move || render(&bytes))
+            .await
+            .map_err(ApiError::internal)?
+        {
+            Ok(variants) => write_variants(state, id, &variants).await?,
+            Err(rejection) => FileOutcome::Failed {
+                reason: rejection.to_string(),
+            },
+        },
+        Err(reason) => FileOutcome::Failed { reason },
+    };
+    store.finish_file(id, token, &outcome).await?;
+    Ok(match outcome {
+        FileOutcome::Ready { .. } => {
+            delete_original(state, key).await;
+            Outcome::Ready { id }
+        }
+        FileOutcome::Failed { reason } => Outcome::Failed { id, reason },
+    })
+}
+
+/// The original's bytes, if it is still the one with `etag` and within the size limit
+/// (checked before reading the body); `Err(reason)` when it is not.
+async fn read_original(
+    state: &AppState,
+    key: &str,
+    etag: &str,
+) -> Result<Result<Vec<u8>, String>, ApiError> {
+    let result = state
+        .s3()
+        .get_object()
+        .bucket(state.bucket()?)
+        .key(key)
+        .if_match(format!("\"{etag}\""))
+        .send()
+        .await;
+    let object = match result {
+        Ok(object) => object,
+        Err(error) => {
+            let status = error
+                .raw_response()
+                .map(|response| response.status().as_u16());
+            return match status {
+                Some(404) => Ok(Err("the original is gone".to_owned())),
+                Some(412) => Ok(Err(
+                    "the original was replaced while it was processed".to_owned()
+                )),
+                _ => Err(ApiError::internal(format!(
+                    "get {key}: {}",
+                    DisplayErrorContext(&error)
+                ))),
+            };
+        }
+    };
+    if object
+        .content_length()
+        .is_some_and(|length| length as u64 > MAX_FILE_BYTES)
+    {
+        return Ok(Err(Rejection::TooLarge.to_string()));
+    }
+    let bytes = object
+        .body
+        .collect()
+        .await
+        .map_err(|error| ApiError::internal(format!("read {key}: {error}")))?;
+    Ok(Ok(bytes.to_vec()))
+}
+
+/// Writes the four variants (concurrently) and answers the `ready` outcome.
+async fn write_variants(
+    state: &AppState,
+    id: u64,
+    variants: &[Encoded],
+) -> Result<FileOutcome, ApiError> {
+    let bucket = state.bucket()?;
+    let puts = variants.iter().map(|encoded| {
+        state
+            .s3()
+            .put_object()
+            .bucket(bucket)
+            .key(variant_key(id, encoded.variant))
+            .content_type("image/jpeg")
+            .cache_control("public, max-age=31536000, immutable")
+            .body(ByteStream::from(encoded.jpeg.clone()))
+            .send()
+    });
+    futures::future::try_join_all(puts).await.map_err(|error| {
+        ApiError::internal(format!(
+            "put variants of {id}: {}",
+            DisplayErrorContext(&error)
+        ))
+    })?;
+    let ori = variants
+        .first()
+        .ok_or_else(|| ApiError::internal("no variants"))?;
+    Ok(FileOutcome::Ready {
+        width: ori.width,
+        height: ori.height,
+    })
+}
+
+/// The original (with whatever metadata it carried) is not kept once `ori` exists; a
+/// failure here only leaves it to the bucket's lifecycle rule.
+async fn delete_original(state: &AppState, key: &str) {
+    let Ok(bucket) = state.bucket() else { return };
+    if let Err(error) = state
+        .s3()
+        .delete_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+    {
+        tracing::warn!(key, error = %DisplayErrorContext(&error), "original not deleted");
+    }
+}
