@@ -85,6 +85,14 @@ impl From<ICode> for String {
 pub struct PositiveInt(u64);
 
 impl PositiveInt {
+    /// Parses a path segment or other text: a positive integer, or `None`.
+    pub fn parse(raw: &str) -> Option<PositiveInt> {
+        raw.parse::<u64>()
+            .ok()
+            .filter(|value| *value > 0)
+            .map(PositiveInt)
+    }
+
     /// The number.
     pub fn get(self) -> u64 {
         self.0

@@ -78,9 +78,8 @@ pub async fn grab(
 /// are positive integers.
 fn process_ids(id: &str, designer_id: &str) -> Result<(u64, u64), ApiError> {
     let parse = |field: &str, raw: &str| {
-        raw.parse::<u64>()
-            .ok()
-            .filter(|value| *value > 0)
+        PositiveInt::parse(raw)
+            .map(PositiveInt::get)
             .ok_or_else(|| ApiError::invalid(field, "must be a positive integer"))
     };
     Ok((parse("id", id)?, parse("designer_id", designer_id)?))

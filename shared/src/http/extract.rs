@@ -4,6 +4,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::text::PositiveInt;
 
 /// A JSON request body. Any malformed JSON, wrong type, missing or out-of-range field is a
 /// 10000 whose message names the field (path) at fault. The content type is not checked:
@@ -83,10 +84,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|rejection| ApiError::Validation(rejection.body_text()))?;
-        match raw.parse::<u64>() {
-            Ok(id) if id > 0 => Ok(IdPath(id)),
-            _ => Err(ApiError::invalid("id", "must be a positive integer")),
-        }
+        PositiveInt::parse(&raw)
+            .map(|id| IdPath(id.get()))
+            .ok_or_else(|| ApiError::invalid("id", "must be a positive integer"))
     }
 }
 

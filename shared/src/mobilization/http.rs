@@ -128,10 +128,9 @@ impl<S: Send + Sync> FromRequestParts<S> for TaskId {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|rejection| TaskError::Invalid(rejection.body_text()))?;
-        match raw.parse::<u64>() {
-            Ok(id) if id > 0 => Ok(TaskId(id)),
-            _ => Err(TaskError::invalid("task_id", "must be a positive integer")),
-        }
+        crate::text::PositiveInt::parse(&raw)
+            .map(|id| TaskId(id.get()))
+            .ok_or_else(|| TaskError::invalid("task_id", "must be a positive integer"))
     }
 }
 

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::{from_item, id_sort_key, n, s, sdk_error, Index, Item, ItemKey, Store};
+use super::{from_item, id_sort_key, n, s, sdk_error, Index, ItemKey, Store};
 use crate::design::process::{Process, StepItem};
 use crate::design::steps::StepCatalogRecord;
 use crate::design::task::{DesignTask, TaskStatus};
@@ -468,14 +468,6 @@ impl Store {
 
     /// Stores the step configuration (replacing any).
     pub async fn save_step_catalog(&self, record: &StepCatalogRecord) -> Result<(), ApiError> {
-        let item: Item = catalog_key().item(record)?;
-        self.client()
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(())
+        self.put(&catalog_key(), record).await
     }
 }

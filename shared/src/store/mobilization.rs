@@ -14,7 +14,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::query::KeyRange;
-use super::{id_sort_key, n, s, sdk_error, Index, ItemKey, Store};
+use super::{id_sort_key, n, s, Index, ItemKey, Store};
 use crate::error::ApiError;
 use crate::http::PageQuery;
 use crate::mobilization::assignment::{Assignment, Response};
@@ -127,24 +127,14 @@ impl Store {
         directory: &Directory,
         read_version: u64,
     ) -> Result<(), ApiError> {
-        let result = self
-            .client()
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(directory_key().item(directory)?))
-            .condition_expression("attribute_not_exists(PK) OR version = :read")
-            .expression_attribute_values(":read", n(read_version))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(aws_sdk_dynamodb::error::SdkError::ServiceError(error))
-                if error.err().is_conditional_check_failed_exception() =>
-            {
-                Err(ApiError::OperationFailed)
-            }
-            Err(error) => Err(sdk_error(error)),
-        }
+        self.put_if(
+            &directory_key(),
+            directory,
+            "attribute_not_exists(PK) OR version = :read",
+            &[(":read", n(read_version))],
+            ApiError::OperationFailed,
+        )
+        .await
     }
 
     /// Creates or replaces members, places and credential links in bulk.
@@ -236,15 +226,8 @@ impl Store {
 
     /// Records that user `user_id` is member `soldier_id` (written at each login).
     pub async fn link_user(&self, user_id: u64, soldier_id: u64) -> Result<(), ApiError> {
-        let item = user_link_key(user_id).item(&Link { soldier_id })?;
-        self.client()
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .send()
+        self.put(&user_link_key(user_id), &Link { soldier_id })
             .await
-            .map_err(sdk_error)?;
-        Ok(())
     }
 
     /// The member user `user_id` logged in as, if any.

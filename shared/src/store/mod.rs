@@ -179,8 +179,20 @@ impl Store {
         record: &T,
         conflict: ApiError,
     ) -> Result<(), ApiError> {
-        self.put_if(at, record, "attribute_not_exists(PK)", conflict)
+        self.put_if(at, record, "attribute_not_exists(PK)", &[], conflict)
             .await
+    }
+
+    /// Writes the record at `at`, creating or replacing it (no condition).
+    pub async fn put<T: Serialize>(&self, at: &ItemKey, record: &T) -> Result<(), ApiError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(at.item(record)?))
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
     }
 
     /// Rewrites the record at `at`; if none is there, fails with `missing`.
@@ -190,25 +202,29 @@ impl Store {
         record: &T,
         missing: ApiError,
     ) -> Result<(), ApiError> {
-        self.put_if(at, record, "attribute_exists(PK)", missing)
+        self.put_if(at, record, "attribute_exists(PK)", &[], missing)
             .await
     }
 
-    async fn put_if<T: Serialize>(
+    /// Writes `record` at `at` if `condition` (with its `:name` values) holds; else `failed`.
+    pub(crate) async fn put_if<T: Serialize>(
         &self,
         at: &ItemKey,
         record: &T,
         condition: &str,
+        values: &[(&str, AttributeValue)],
         failed: ApiError,
     ) -> Result<(), ApiError> {
-        let result = self
+        let mut put = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(at.item(record)?))
-            .condition_expression(condition)
-            .send()
-            .await;
+            .condition_expression(condition);
+        for (name, value) in values {
+            put = put.expression_attribute_values(*name, value.clone());
+        }
+        let result = put.send().await;
         match result {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(error))
@@ -278,27 +294,9 @@ impl Store {
 
     /// `count` consecutive values of the atomic id counter `name`, in one call.
     pub async fn next_ids(&self, name: &str, count: usize) -> Result<Vec<u64>, ApiError> {
-        let output = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(COUNTER_PK, format!("id#{name}"))))
-            .update_expression("ADD #value :count")
-            .expression_attribute_names("#value", "value")
-            .expression_attribute_values(":count", n(count))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        let last: u64 = output
-            .attributes
-            .as_ref()
-            .and_then(|attributes| attributes.get("value"))
-            .and_then(|value| value.as_n().ok())
-            .and_then(|value| value.parse().ok())
-            .ok_or_else(|| ApiError::internal("id counter returned no value"))?;
-        let first = last + 1 - count as u64;
-        Ok((first..=last).collect())
+        let count = count as u64;
+        let last = self.reserve_ids(name, count).await?;
+        Ok((last + 1 - count..=last).collect())
     }
 
     /// The current value of the list-total counter `name` (0 when never counted).
