@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
 use crate::error::ApiError;
-use crate::text::{BoundedText, ICode, PositiveInt};
+use crate::text::{BoundedText, BoundedVec, ICode, PositiveInt};
 
 /// A stored credential pair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,9 +39,9 @@ pub struct NewCredential {
     pub i_code: ICode,
     /// The number.
     pub order_no: PositiveInt,
-    /// Roles; duplicates are ignored.
+    /// Roles; duplicates are ignored (up to 8 entries, so a list is never unbounded).
     #[serde(default)]
-    pub roles: Vec<Role>,
+    pub roles: BoundedVec<Role, 0, 8>,
     /// Nickname for the user, 1–32 characters.
     #[serde(default)]
     pub nickname: Option<BoundedText<1, 32>>,
@@ -53,7 +53,7 @@ pub struct NewCredential {
 impl NewCredential {
     /// Checks the rules between fields and builds the record with `id`.
     pub fn into_credential(self, id: u64, now: i64) -> Result<Credential, ApiError> {
-        let mut roles = self.roles;
+        let mut roles = self.roles.into_inner();
         roles.sort();
         roles.dedup();
         if self.company_id.is_some() && !roles.contains(&Role::Designer) {

@@ -117,6 +117,77 @@ impl From<PositiveInt> for u64 {
     }
 }
 
+/// A list of `MIN..=MAX` elements. Deserializing stops at the first element past `MAX`, so
+/// an oversized array in a request is refused without being read into memory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct BoundedVec<T, const MIN: usize, const MAX: usize>(pub Vec<T>);
+
+impl<T, const MIN: usize, const MAX: usize> Default for BoundedVec<T, MIN, MAX> {
+    /// The empty list (also for `MIN > 0`: a missing optional field defaults to it).
+    fn default() -> Self {
+        BoundedVec(Vec::new())
+    }
+}
+
+impl<T, const MIN: usize, const MAX: usize> std::ops::Deref for BoundedVec<T, MIN, MAX> {
+    type Target = [T];
+
+    /// Read access only: the bound holds for the list's whole life.
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T, const MIN: usize, const MAX: usize> BoundedVec<T, MIN, MAX> {
+    /// The elements.
+    pub fn into_inner(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<'de, T: Deserialize<'de>, const MIN: usize, const MAX: usize> Deserialize<'de>
+    for BoundedVec<T, MIN, MAX>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Elements<T, const MIN: usize, const MAX: usize>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>, const MIN: usize, const MAX: usize> serde::de::Visitor<'de>
+            for Elements<T, MIN, MAX>
+        {
+            type Value = BoundedVec<T, MIN, MAX>;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(formatter, "a list of {MIN} to {MAX} items")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX));
+                while let Some(item) = seq.next_element()? {
+                    if items.len() == MAX {
+                        return Err(serde::de::Error::custom(format!(
+                            "must hold {MIN} to {MAX} items, got more"
+                        )));
+                    }
+                    items.push(item);
+                }
+                if items.len() < MIN {
+                    return Err(serde::de::Error::custom(format!(
+                        "must hold {MIN} to {MAX} items, got {}",
+                        items.len()
+                    )));
+                }
+                Ok(BoundedVec(items))
+            }
+        }
+
+        deserializer.deserialize_seq(Elements(std::marker::PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +211,21 @@ mod tests {
         assert!(ICode::try_from("".to_owned()).is_err());
         assert!(ICode::try_from("a#b".to_owned()).is_err());
         assert!(ICode::try_from("x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn bounded_vec() {
+        type Ids = BoundedVec<u64, 1, 3>;
+        assert_eq!(
+            serde_json::from_str::<Ids>("[1,2,3]").unwrap().0,
+            vec![1, 2, 3]
+        );
+        let over = serde_json::from_str::<Ids>("[1,2,3,4]").unwrap_err();
+        assert!(over.to_string().contains("1 to 3 items"), "{over}");
+        assert!(serde_json::from_str::<Ids>("[]").is_err());
+        assert!(serde_json::from_str::<Ids>("[1,\"x\"]").is_err());
+        assert!(serde_json::from_str::<Ids>("{}").is_err());
+        assert!(Ids::default().0.is_empty());
     }
 
     #[test]

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::json;
 use shared::http::{ok, JsonBody};
 use shared::identity::sign_in;
-use shared::text::{ICode, PositiveInt};
+use shared::text::{BoundedText, ICode, PositiveInt};
 use shared::{ApiError, AppState};
 
 /// `POST /v1/token` body: the credential pair.
@@ -31,7 +31,8 @@ pub async fn issue_token(
 /// `POST /v1/token/verify` body.
 #[derive(Deserialize)]
 pub struct VerifyRequest {
-    token: String,
+    /// Far above any token this API issues; a longer one is refused unread.
+    token: BoundedText<0, 4096>,
 }
 
 /// Answers whether the token is valid now.
@@ -39,6 +40,6 @@ pub async fn verify_token(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<VerifyRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let valid = state.tokens().await?.verify(&request.token).is_ok();
+    let valid = state.tokens().await?.verify(request.token.as_str()).is_ok();
     Ok(ok(json!({ "valid": valid })))
 }

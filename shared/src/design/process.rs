@@ -13,7 +13,7 @@ use crate::auth::Role;
 use crate::error::ApiError;
 use crate::file::Photo;
 use crate::http::CurrentUser;
-use crate::text::{BoundedText, PositiveInt};
+use crate::text::{BoundedText, BoundedVec, PositiveInt};
 
 /// A stored process: who takes part, where it is, and when each step was reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,44 +294,18 @@ pub struct RoomBody {
     pub explain: BoundedText<0, 2000>,
     /// At most 20 parts.
     #[serde(default)]
-    pub part: Bounded<PartBody, 0, 20>,
+    pub part: BoundedVec<PartBody, 0, 20>,
 }
 
 fn empty_text<const MAX: usize>() -> BoundedText<0, MAX> {
     BoundedText::try_from(String::new()).unwrap_or_else(|_| unreachable!("0 characters fit"))
 }
 
-/// A list of `MIN..=MAX` elements.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(try_from = "Vec<T>")]
-pub struct Bounded<T, const MIN: usize, const MAX: usize>(pub Vec<T>);
-
-impl<T, const MIN: usize, const MAX: usize> Default for Bounded<T, MIN, MAX> {
-    fn default() -> Self {
-        Bounded(Vec::new())
-    }
-}
-
-impl<T, const MIN: usize, const MAX: usize> TryFrom<Vec<T>> for Bounded<T, MIN, MAX> {
-    type Error = String;
-
-    fn try_from(items: Vec<T>) -> Result<Self, String> {
-        if (MIN..=MAX).contains(&items.len()) {
-            Ok(Bounded(items))
-        } else {
-            Err(format!(
-                "must hold {MIN} to {MAX} items, got {}",
-                items.len()
-            ))
-        }
-    }
-}
-
 /// The body of step 7.
 #[derive(Debug, Clone, Deserialize)]
 pub struct FinalDraftBody {
     /// 1–20 rooms.
-    pub room_list: Bounded<RoomBody, 1, 20>,
+    pub room_list: BoundedVec<RoomBody, 1, 20>,
     /// Up to 2000 characters.
     pub explain: BoundedText<0, 2000>,
     /// Money string.

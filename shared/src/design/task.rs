@@ -202,21 +202,20 @@ pub struct NewTask {
 
 /// Up to nine distinct file ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "Vec<crate::text::PositiveInt>")]
+#[serde(try_from = "crate::text::BoundedVec<crate::text::PositiveInt, 0, 9>")]
 pub struct PhotoIds(pub Vec<u64>);
 
-impl TryFrom<Vec<crate::text::PositiveInt>> for PhotoIds {
+impl TryFrom<crate::text::BoundedVec<crate::text::PositiveInt, 0, 9>> for PhotoIds {
     type Error = String;
 
-    fn try_from(ids: Vec<crate::text::PositiveInt>) -> Result<Self, String> {
-        let mut unique: Vec<u64> = Vec::with_capacity(ids.len());
-        for id in ids {
+    fn try_from(
+        ids: crate::text::BoundedVec<crate::text::PositiveInt, 0, 9>,
+    ) -> Result<Self, String> {
+        let mut unique: Vec<u64> = Vec::with_capacity(ids.0.len());
+        for id in ids.0 {
             if !unique.contains(&id.get()) {
                 unique.push(id.get());
             }
-        }
-        if unique.len() > 9 {
-            return Err("at most 9 photos".to_owned());
         }
         Ok(PhotoIds(unique))
     }

@@ -7,10 +7,16 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::error::TaskError;
-use crate::text::{BoundedText, ICode, PositiveInt};
+use crate::text::{BoundedText, BoundedVec, ICode, PositiveInt};
 
 /// Most members one import may carry.
 pub const MAX_IMPORT_MEMBERS: usize = 10_000;
+
+/// Most offices, and most organisations, one import may hold.
+pub const MAX_IMPORT_UNITS: usize = 10_000;
+
+/// Most common gathering places one office row may hold.
+pub const MAX_OFFICE_PLACES: usize = 100;
 
 /// Ids of imported places stay below this; places created with `place_id: -1` get ids from
 /// here up, so the two never collide.
@@ -229,10 +235,10 @@ impl Directory {
 pub struct DirectoryImport {
     /// Offices to create or replace.
     #[serde(default)]
-    pub offices: Vec<OfficeRow>,
+    pub offices: BoundedVec<OfficeRow, 0, MAX_IMPORT_UNITS>,
     /// Organisations to create or replace.
     #[serde(default)]
-    pub orgs: Vec<OrgRow>,
+    pub orgs: BoundedVec<OrgRow, 0, MAX_IMPORT_UNITS>,
     /// Members to create or replace.
     #[serde(default)]
     pub members: Vec<MemberRow>,
@@ -252,7 +258,7 @@ pub struct OfficeRow {
     pub parent_id: Option<PositiveInt>,
     /// Common gathering places; when present they replace the office's places by id.
     #[serde(default)]
-    pub places: Vec<PlaceRow>,
+    pub places: BoundedVec<PlaceRow, 0, MAX_OFFICE_PLACES>,
 }
 
 /// A common place of an import.

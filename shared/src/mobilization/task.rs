@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::directory::{Level, Place, Unit};
+use super::directory::{Level, Place, Unit, MAX_IMPORT_MEMBERS};
 use super::error::TaskError;
-use crate::text::{BoundedText, PositiveInt};
+use crate::text::{BoundedText, BoundedVec, PositiveInt};
 use crate::time::{format_datetime, parse_datetime};
 
 /// Who a task was sent to, as the commander chose (shown by `/task/detail/mem`).
@@ -283,6 +283,9 @@ impl TryFrom<String> for RequestTime {
     }
 }
 
+/// Most organisations, and most offices, one task may name as targets.
+pub const MAX_TARGET_UNITS: usize = 1_000;
+
 /// `POST /task` body (seed field names; `accept_soldr_ids` is the seed's spelling).
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewTask {
@@ -292,7 +295,7 @@ pub struct NewTask {
     pub mem_count: PositiveInt,
     /// Accepted and ignored: the server's clock sets the launch time.
     #[serde(default)]
-    pub launch_datetime: Option<String>,
+    pub launch_datetime: Option<BoundedText<0, 32>>,
     /// Gathering time.
     pub gather_datetime: RequestTime,
     /// Details, up to 2000 characters.
@@ -313,13 +316,13 @@ pub struct NewTask {
     pub finish_datetime: RequestTime,
     /// Organisations (their members).
     #[serde(default)]
-    pub accept_org_ids: Vec<PositiveInt>,
+    pub accept_org_ids: BoundedVec<PositiveInt, 0, MAX_TARGET_UNITS>,
     /// Offices (with everything below them).
     #[serde(default)]
-    pub accept_office_ids: Vec<PositiveInt>,
+    pub accept_office_ids: BoundedVec<PositiveInt, 0, MAX_TARGET_UNITS>,
     /// Individual members.
     #[serde(default)]
-    pub accept_soldr_ids: Vec<PositiveInt>,
+    pub accept_soldr_ids: BoundedVec<PositiveInt, 0, MAX_IMPORT_MEMBERS>,
 }
 
 impl NewTask {

@@ -17,6 +17,7 @@ mod races;
 mod ratings;
 mod refunds;
 mod routes;
+mod security;
 mod services;
 mod store;
 mod tokens;
