@@ -163,12 +163,14 @@ pub fn logout_cookie() -> &'static str {
 }
 
 /// Finishes the mobilization router: unknown routes answer 404 `{cnmsg}`, panics 500
-/// `{cnmsg}`, and bodies up to 8 MiB (a 10,000-member import) are read.
+/// `{cnmsg}`, and bodies up to 5 MiB are read: a full 10,000-member import is about 3 MiB, and
+/// Lambda refuses synchronous payloads past 6 MB (with the event around the body), so a
+/// larger limit would only admit locally what production never sees.
 pub fn with_task_errors(router: axum::Router) -> axum::Router {
     use axum::response::IntoResponse;
     router
         .fallback(|| async { TaskError::Invalid("没有这个接口".into()).into_response() })
-        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(5 * 1024 * 1024))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
             TaskError::internal("handler panicked").into_response()
         }))

@@ -1,10 +1,12 @@
 //! Logs never carry secrets: the JWT secret, tokens and IM signatures stay out of every
-//! line a full sign-in / profile / failure run writes.
+//! line a full run writes: sign-ins of every kind (token, mobilization cookie login), tokens
+//! sent in each accepted place (header, Bearer, cookie), failures, and presigned upload URLs.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use api_tests::app::{TestApp, JWT_SECRET, TIM_SECRET_KEY};
+use api_tests::mobilization::{cookie, login, office_commander, seed, HAIZHU};
 use serde_json::json;
 
 #[derive(Clone, Default)]
@@ -73,6 +75,47 @@ async fn secrets_and_tokens_never_reach_the_logs() {
         .await
         .assert_error(400, 9999);
 
+    // Mobilization: the directory import, the cookie login and a cookie-borne token (good
+    // and forged); design: a Bearer token and the process read; files: a presigned URL.
+    seed(&app).await;
+    let member = login(&app, office_commander(HAIZHU)).await;
+    let mine = app
+        .get("/task/mine/10/1")
+        .header("cookie", &cookie(&member))
+        .send()
+        .await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let forged = app
+        .get("/task/mine/10/1")
+        .header("cookie", &cookie(&format!("{member}x")))
+        .send()
+        .await;
+    assert_eq!(forged.status, 302, "{}", forged.body);
+    let bearer = format!("Bearer {token}");
+    let task = app
+        .post("/v1/design/task", crate::design::task_body(1))
+        .header("authorization", &bearer)
+        .send()
+        .await;
+    task.assert_ok(201);
+    let process = app
+        .post("/getTaskProcess", json!({"task_id": task.data()["id"], "designer_id": 1}))
+        .header("authorization", &bearer)
+        .send()
+        .await;
+    assert_eq!(process.status, 404, "{}", process.body);
+    let presigned = app
+        .post(
+            "/v1/file/presign",
+            json!({"files": [{"key": "a.jpg", "content_type": "image/jpeg", "size": 10}]}),
+        )
+        .token(&token)
+        .send()
+        .await;
+    presigned.assert_ok(201);
+    let url = presigned.data()[0]["upload_url"].as_str().unwrap().to_owned();
+    let url_signature = url.split("X-Amz-Signature=").nth(1).unwrap().to_owned();
+
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
         text.contains("\"handled\""),
@@ -84,6 +127,8 @@ async fn secrets_and_tokens_never_reach_the_logs() {
         admin.as_str(),
         token.as_str(),
         signature.as_str(),
+        member.as_str(),
+        url_signature.as_str(),
     ] {
         assert!(!text.contains(secret), "a secret reached the logs");
     }

@@ -760,3 +760,802 @@ async fn admin_routes_refuse_every_other_role() {
 async fn service_of(app: &TestApp, m: &Market, id: u64) -> Value {
     get_as(app, &m.publisher, &format!("/v1/service/{id}")).await
 }
+
+// ---------------------------------------------------------------------------------------
+// Mass assignment: request types ignore unknown fields (docs/decisions.md), so privileged
+// fields a client adds are dropped at deserialization; the server sets them itself.
+
+/// `body` with the fields of `extras` it does not hold yet added.
+fn with_extras(mut body: Value, extras: &Value) -> Value {
+    for (key, value) in extras.as_object().unwrap() {
+        if body.get(key).is_none() {
+            body[key.as_str()] = value.clone();
+        }
+    }
+    body
+}
+
+/// `body` with the fields of `changes` set.
+fn with_changes(mut body: Value, changes: &Value) -> Value {
+    for (key, value) in changes.as_object().unwrap() {
+        body[key.as_str()] = value.clone();
+    }
+    body
+}
+
+/// Fields no client may set, with values that would be visible if they were applied.
+fn privileged(intruder: u64) -> Value {
+    json!({
+        "id": 424242, "service_id": 424242, "order_id_": 424242, "user_id": intruder,
+        "owner_id": intruder, "publisher": {"id": intruder}, "consumer": {"id": intruder},
+        "customer": {"id": intruder}, "author": {"id": intruder}, "roles": ["admin"],
+        "role": "admin", "status": 3, "sales_volume": 99, "score_sum": 99, "rating_count": 99,
+        "create_time": "2000-01-01 00:00:00", "company_id": intruder, "order_no": 1,
+        "taken": 9, "step_id": 13, "audit_status": 1, "choose_status": 1,
+        "accept_count": 9, "check_count": 9, "checked_in": true, "launch_admin": "冒充"
+    })
+}
+
+#[tokio::test]
+async fn marketplace_writes_ignore_privileged_fields() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    let extras = privileged(m.stranger_id);
+
+    // A new service: pending audit, no sales, no score, the caller's, a fresh id and time.
+    let mut body = with_extras(service_body(m.category, 0), &extras);
+    body["cover_image_id"] = json!(app.ready_file(m.publisher_id).await);
+    let created = app
+        .post("/v1/service", body)
+        .token(&m.publisher)
+        .send()
+        .await;
+    created.assert_ok(201);
+    let id: u64 = created.data()["service_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_ne!(id, 424242);
+    let service = service_of(&app, &m, id).await;
+    assert_eq!(
+        (
+            &service["status"],
+            &service["sales_volume"],
+            &service["score"],
+            &service["publisher"]["id"]
+        ),
+        (&json!(0), &json!(0), &json!("0"), &json!(m.publisher_id))
+    );
+    assert_ne!(service["create_time"], "2000-01-01 00:00:00");
+
+    // An edit of a published service: back to pending, counters untouched.
+    let published = published_service(&app, &m).await;
+    let mut body = with_extras(service_body(m.category, 0), &extras);
+    body["cover_image_id"] = json!(app.ready_file(m.publisher_id).await);
+    app.put(&format!("/v1/service/{published}"), body)
+        .token(&m.publisher)
+        .send()
+        .await
+        .assert_ok(200);
+    let edited = service_of(&app, &m, published).await;
+    assert_eq!(
+        (&edited["status"], &edited["sales_volume"], &edited["id"]),
+        (&json!(0), &json!(0), &json!(published))
+    );
+
+    // An order: status 0, the service's price, the caller as consumer.
+    let service = published_service(&app, &m).await;
+    let mut body = with_extras(json!({"service_id": service}), &extras);
+    body["price"] = json!("0.01");
+    let placed = app.post("/v1/order", body).token(&m.consumer).send().await;
+    placed.assert_ok(201);
+    let order_id = placed.data()["order_id"].as_u64().unwrap();
+    let order = get_as(&app, &m.consumer, &format!("/v1/order/{order_id}")).await;
+    assert_eq!(
+        (
+            &order["status"],
+            &order["price"],
+            &order["consumer"]["id"],
+            &order["publisher"]["id"]
+        ),
+        (
+            &json!(0),
+            &json!("300.00"),
+            &json!(m.consumer_id),
+            &json!(m.publisher_id)
+        )
+    );
+    assert_ne!(order["order_no"], 1);
+
+    // A refund: waiting for the publisher.
+    let paid = order_in(&app, &m, service, 2).await;
+    let body = with_extras(json!({"order_id": paid, "reason": "没有上门"}), &extras);
+    let refund = app.post("/v1/refund", body).token(&m.consumer).send().await;
+    refund.assert_ok(201);
+    let refund_id = refund.data()["id"].as_str().unwrap().to_owned();
+    let refund = get_as(&app, &m.consumer, &format!("/v1/refund/{refund_id}")).await;
+    assert_eq!(refund["status"], 0, "{refund}");
+
+    // A rating: shown, by the caller, with the score given.
+    let confirmed = order_in(&app, &m, service, 3).await;
+    let body = with_extras(
+        json!({"order_id": confirmed, "service_id": service, "score": 2, "content": "一般"}),
+        &extras,
+    );
+    app.post("/v1/rating", body)
+        .token(&m.consumer)
+        .send()
+        .await
+        .assert_ok(201);
+    let rating = get_as(
+        &app,
+        &m.consumer,
+        &format!("/v1/rating/order?order_id={confirmed}"),
+    )
+    .await;
+    assert_eq!(
+        (&rating["status"], &rating["score"], &rating["author"]["id"]),
+        (&json!(2), &json!(2), &json!(m.consumer_id)),
+        "{rating}"
+    );
+    let scored = service_of(&app, &m, service).await;
+    assert_eq!(
+        (&scored["score"], &scored["sales_volume"]),
+        (&json!("2"), &json!(1))
+    );
+}
+
+#[tokio::test]
+async fn identity_writes_ignore_privileged_fields() {
+    let app = TestApp::new().await;
+    let (token, id) = app.member(&[], None).await;
+    let extras = privileged(id + 100);
+    // A profile save cannot grant roles or move the user.
+    let body = with_extras(
+        json!({"nickname": "新名字", "avatar": "", "gender": 1}),
+        &extras,
+    );
+    app.put("/v1/user", body)
+        .token(&token)
+        .send()
+        .await
+        .assert_ok(200);
+    let me = get_as(&app, &token, "/v1/user").await;
+    assert_eq!((&me["id"], &me["nickname"]), (&json!(id), &json!("新名字")));
+    // Neither the old token nor a fresh one is an admin's.
+    refused(
+        "admin route",
+        &app.get("/v1/admin/credential?page=1&count=1")
+            .token(&token)
+            .send()
+            .await,
+        403,
+        10010,
+    );
+    // A sign-in cannot ask for roles either.
+    let admin = app.admin_token().await;
+    app.post(
+        "/v1/admin/credential",
+        json!({"i_code": "plain-1", "order_no": 31, "roles": []}),
+    )
+    .token(&admin)
+    .send()
+    .await
+    .assert_ok(201);
+    let signed = app
+        .post(
+            "/v1/token",
+            with_extras(json!({"i_code": "plain-1", "order_no": 31}), &extras),
+        )
+        .send()
+        .await;
+    signed.assert_ok(200);
+    let fresh = signed.data()["token"].as_str().unwrap().to_owned();
+    refused(
+        "admin route, fresh token",
+        &app.get("/v1/admin/credential?page=1&count=1")
+            .token(&fresh)
+            .send()
+            .await,
+        403,
+        10010,
+    );
+    // A category's id comes from the counter.
+    let category = app
+        .post(
+            "/v1/admin/category",
+            with_extras(json!({"name": "家电"}), &extras),
+        )
+        .token(&admin)
+        .send()
+        .await;
+    category.assert_ok(201);
+    assert_ne!(category.data()["id"], 424242);
+    // A presigned file starts pending and belongs to the caller.
+    let presigned = app
+        .post(
+            "/v1/file/presign",
+            json!({"files": [with_extras(json!({"key": "a.jpg", "content_type": "image/jpeg", "size": 1000}), &json!({"status": "ready", "owner_id": id + 100}))], "owner_id": id + 100}),
+        )
+        .token(&token)
+        .send()
+        .await;
+    presigned.assert_ok(201);
+    let file_id = presigned.data()[0]["id"].as_u64().unwrap();
+    let file = get_as(&app, &token, &format!("/v1/file/{file_id}")).await;
+    assert_eq!(file["status"], "pending", "{file}");
+}
+
+#[tokio::test]
+async fn design_writes_ignore_privileged_fields() {
+    let app = TestApp::new().await;
+    let cast = cast(&app).await;
+    let extras = privileged(cast.designer.id);
+    let created = app
+        .post(
+            "/v1/design/task",
+            with_extras(crate::design::task_body(2), &extras),
+        )
+        .token(&cast.customer.token)
+        .send()
+        .await;
+    created.assert_ok(201);
+    let task = created.data()["id"].as_u64().unwrap();
+    let view = get_as(
+        &app,
+        &cast.customer.token,
+        &format!("/v1/design/task/{task}"),
+    )
+    .await;
+    assert_eq!(
+        (&view["status"], &view["taken"], &view["customer"]["id"]),
+        (&json!(0), &json!(0), &json!(cast.customer.id)),
+        "{view}"
+    );
+    app.post(
+        &format!("/v1/admin/design/task/{task}/audit"),
+        json!({"approve": true}),
+    )
+    .token(&cast.admin.token)
+    .send()
+    .await
+    .assert_ok(200);
+    let grabbed = app
+        .post(&format!("/v1/design/task/{task}/grab"), extras.clone())
+        .token(&cast.designer.token)
+        .send()
+        .await;
+    grabbed.assert_ok(201);
+    assert_eq!(grabbed.data()["step_id"], 1);
+    let designer = cast.designer.id;
+    let draft = with_extras(body_of(&app, "first-draft", designer).await, &extras);
+    let stepped = step(&app, &cast.designer, task, designer, "first-draft", draft).await;
+    stepped.assert_ok(200);
+    assert_eq!(stepped.data()["step_id"], 2);
+    let process = read(&app, &cast.customer, task, designer).await;
+    assert_eq!(process.status, 200, "{}", process.body);
+    let text = process.body.to_string();
+    assert!(!text.contains("\"audit_status\":1"), "{text}");
+    assert!(!text.contains("\"choose_status\":1"), "{text}");
+}
+
+#[tokio::test]
+async fn mobilization_writes_ignore_privileged_fields() {
+    let app = TestApp::new().await;
+    seed(&app).await;
+    app.set_now(T0);
+    let launcher = cookie(&login(&app, office_commander(HAIZHU)).await);
+    let extras = privileged(1);
+    let body = with_extras(
+        mobilization_task(1, T0 + 3600, T0 + 7200, &[], &[211], &[]),
+        &extras,
+    );
+    let created = app
+        .post("/task", body)
+        .header("cookie", &launcher)
+        .send()
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["task_id"].as_u64().unwrap();
+    let target = cookie(&login(&app, org_member(211, 1)).await);
+    let responded = app
+        .post(
+            &format!("/task/respond/{id}"),
+            with_extras(json!({"accept": true}), &extras),
+        )
+        .header("cookie", &target)
+        .send()
+        .await;
+    assert_eq!(responded.status, 204, "{}", responded.body);
+    let mine = app
+        .get("/task/mine/10/1")
+        .header("cookie", &target)
+        .send()
+        .await;
+    let entry = &mine.body["data"][0];
+    assert_eq!(
+        (&entry["task_id"], &entry["status"], &entry["checked_in"]),
+        (&json!(id), &json!("AC"), &json!(false)),
+        "{}",
+        mine.body
+    );
+    assert_ne!(entry["launch_admin"], "冒充");
+    let detail = app
+        .get(&format!("/task/detail/{id}"))
+        .header("cookie", &launcher)
+        .send()
+        .await;
+    let text = detail.body.to_string();
+    assert!(
+        !text.contains("冒充")
+            && !text.contains("\"check_count\":9")
+            && !text.contains("\"accept_count\":9"),
+        "{text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Size limits: every string and array of every request body has a bound; one past it is
+// refused in the client's format and writes nothing.
+
+const WRITES: [&str; 5] = [
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "TransactWriteItems",
+    "BatchWriteItem",
+];
+
+fn long(n: usize) -> String {
+    "长".repeat(n)
+}
+
+/// Sends `request`-style cases and asserts each is a 4xx in the client's format that
+/// wrote nothing.
+#[track_caller]
+fn assert_refused_unwritten(
+    name: &str,
+    response: &TestResponse,
+    calls: &[String],
+    code: Option<i64>,
+) {
+    assert!(
+        (400..500).contains(&response.status),
+        "{name}: {} {}",
+        response.status,
+        response.body
+    );
+    match code {
+        Some(code) => assert_eq!(
+            response.body["error_code"].as_i64(),
+            Some(code),
+            "{name}: {}",
+            response.body
+        ),
+        None => assert!(
+            response.body["cnmsg"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{name}: {}",
+            response.body
+        ),
+    }
+    let writes: Vec<_> = calls
+        .iter()
+        .filter(|call| WRITES.contains(&call.as_str()))
+        .collect();
+    assert!(writes.is_empty(), "{name} wrote: {writes:?}");
+}
+
+#[tokio::test]
+async fn oversized_strings_and_arrays_are_refused_and_write_nothing() {
+    let app = TestApp::new().await;
+    let cast = cast(&app).await;
+    let (user, admin) = (&cast.customer.token, &cast.admin.token);
+    let task = open_task(&app, &cast, 1).await;
+    grab(&app, &cast.designer, task).await.assert_ok(201);
+    let designer = cast.designer.id;
+    let service = json!({
+        "type": 1, "title": "保洁", "category_id": 1, "cover_image_id": 1, "designated_place": 0,
+        "description": "好", "begin_date": "2026-01-01", "end_date": "2026-01-02", "price": "1"
+    });
+    let task_body = crate::design::task_body(1);
+    let draft = body_of(&app, "first-draft", designer).await;
+    let ids = |n: usize| json!((1..=n as u64).collect::<Vec<_>>());
+    // (name, method, path, token, body, code)
+    let homemaking: Vec<(&str, &str, String, &String, Value, i64)> = vec![
+        (
+            "token i_code",
+            "POST",
+            "/v1/token".into(),
+            user,
+            json!({"i_code": "x".repeat(65), "order_no": 1}),
+            10000,
+        ),
+        (
+            "verify token",
+            "POST",
+            "/v1/token/verify".into(),
+            user,
+            json!({"token": "x".repeat(4097)}),
+            10000,
+        ),
+        (
+            "user nickname",
+            "PUT",
+            "/v1/user".into(),
+            user,
+            json!({"nickname": long(33), "avatar": "", "gender": 1}),
+            10000,
+        ),
+        (
+            "user avatar",
+            "PUT",
+            "/v1/user".into(),
+            user,
+            json!({"nickname": "a", "avatar": "x".repeat(501), "gender": 1}),
+            10000,
+        ),
+        (
+            "user real_name",
+            "PUT",
+            "/v1/user".into(),
+            user,
+            json!({"nickname": "a", "avatar": "", "gender": 1, "real_name": long(33)}),
+            10000,
+        ),
+        (
+            "service title",
+            "POST",
+            "/v1/service".into(),
+            user,
+            with_changes(service.clone(), &json!({"title": long(61)})),
+            10000,
+        ),
+        (
+            "service description",
+            "POST",
+            "/v1/service".into(),
+            user,
+            with_changes(service.clone(), &json!({"description": long(2001)})),
+            10000,
+        ),
+        (
+            "order address",
+            "POST",
+            "/v1/order".into(),
+            user,
+            json!({"service_id": 1, "address": {"detailInfo": long(2001)}}),
+            10000,
+        ),
+        (
+            "refund reason",
+            "POST",
+            "/v1/refund".into(),
+            user,
+            json!({"order_id": 1, "reason": long(501)}),
+            10000,
+        ),
+        (
+            "refund illustration",
+            "POST",
+            "/v1/refund".into(),
+            user,
+            json!({"order_id": 1, "reason": "a", "illustration": ids(6)}),
+            10000,
+        ),
+        (
+            "rating content",
+            "POST",
+            "/v1/rating".into(),
+            user,
+            json!({"order_id": 1, "score": 5, "content": long(501)}),
+            10000,
+        ),
+        (
+            "rating illustration",
+            "POST",
+            "/v1/rating".into(),
+            user,
+            json!({"order_id": 1, "score": 5, "content": "a", "illustration": ids(6)}),
+            10000,
+        ),
+        (
+            "presign files",
+            "POST",
+            "/v1/file/presign".into(),
+            user,
+            json!({"files": vec![json!({"key": "a.jpg", "content_type": "image/jpeg", "size": 1}); 10]}),
+            10005,
+        ),
+        (
+            "presign key",
+            "POST",
+            "/v1/file/presign".into(),
+            user,
+            json!({"files": [{"key": "x".repeat(65), "content_type": "image/jpeg", "size": 1}]}),
+            10000,
+        ),
+        (
+            "presign content_type",
+            "POST",
+            "/v1/file/presign".into(),
+            user,
+            json!({"files": [{"key": "a", "content_type": "x".repeat(100_000), "size": 1}]}),
+            10004,
+        ),
+        (
+            "design title",
+            "POST",
+            "/v1/design/task".into(),
+            user,
+            with_changes(task_body.clone(), &json!({"title": long(61)})),
+            10000,
+        ),
+        (
+            "design style",
+            "POST",
+            "/v1/design/task".into(),
+            user,
+            with_changes(task_body.clone(), &json!({"style": long(31)})),
+            10000,
+        ),
+        (
+            "design address",
+            "POST",
+            "/v1/design/task".into(),
+            user,
+            with_changes(task_body.clone(), &json!({"address": long(201)})),
+            10000,
+        ),
+        (
+            "design description",
+            "POST",
+            "/v1/design/task".into(),
+            user,
+            with_changes(task_body.clone(), &json!({"description": long(2001)})),
+            10000,
+        ),
+        (
+            "design photos",
+            "POST",
+            "/v1/design/task".into(),
+            user,
+            with_changes(task_body.clone(), &json!({"photos": vec![1; 10]})),
+            10000,
+        ),
+        (
+            "first-draft explain",
+            "POST",
+            format!("/v1/design/task/{task}/process/{designer}/first-draft"),
+            &cast.designer.token,
+            with_changes(draft.clone(), &json!({"explain": long(2001)})),
+            10000,
+        ),
+        (
+            "vr_url",
+            "POST",
+            format!("/v1/design/task/{task}/process/{designer}/vr-url"),
+            &cast.designer.token,
+            json!({"vr_url": format!("https://a.example/{}", "x".repeat(500))}),
+            10000,
+        ),
+        (
+            "category name",
+            "POST",
+            "/v1/admin/category".into(),
+            admin,
+            json!({"name": long(21)}),
+            10000,
+        ),
+        (
+            "category icon",
+            "POST",
+            "/v1/admin/category".into(),
+            admin,
+            json!({"name": "a", "icon": "x".repeat(501)}),
+            10000,
+        ),
+        (
+            "credential roles",
+            "POST",
+            "/v1/admin/credential".into(),
+            admin,
+            json!({"i_code": "r-1", "order_no": 5, "roles": vec!["designer"; 9]}),
+            10000,
+        ),
+        (
+            "credential nickname",
+            "POST",
+            "/v1/admin/credential".into(),
+            admin,
+            json!({"i_code": "r-2", "order_no": 6, "nickname": long(33)}),
+            10000,
+        ),
+        (
+            "audit reason",
+            "POST",
+            "/v1/admin/service/1/audit".into(),
+            admin,
+            json!({"approve": false, "reason": long(201)}),
+            10000,
+        ),
+        (
+            "off-shelf reason",
+            "POST",
+            "/v1/admin/service/1/off-shelf".into(),
+            admin,
+            json!({"reason": long(201)}),
+            10000,
+        ),
+        (
+            "design audit reason",
+            "POST",
+            format!("/v1/admin/design/task/{task}/audit"),
+            admin,
+            json!({"approve": false, "reason": long(201)}),
+            10000,
+        ),
+    ];
+    for (name, method, path, token, body, code) in homemaking {
+        app.calls();
+        let request = if method == "PUT" {
+            app.put(&path, body)
+        } else {
+            app.post(&path, body)
+        };
+        let response = request.token(token).send().await;
+        assert_refused_unwritten(name, &response, &app.calls(), Some(code));
+    }
+
+    seed(&app).await;
+    app.set_now(T0);
+    let commander = cookie(&login(&app, office_commander(HAIZHU)).await);
+    let admin_cookie = cookie(admin);
+    let base = mobilization_task(1, T0 + 3600, T0 + 7200, &[], &[211], &[]);
+    let office =
+        |n: u64| json!({"office_id": 5000 + n, "name": "新单位", "level": "C", "parent_id": 1});
+    let place = |n: u64| json!({"place_id": n, "place_name": "操场"});
+    let mobilization: Vec<(&str, &str, &str, &String, Value)> = vec![
+        (
+            "task title",
+            "POST",
+            "/task",
+            &commander,
+            with_changes(base.clone(), &json!({"title": long(61)})),
+        ),
+        (
+            "task detail",
+            "POST",
+            "/task",
+            &commander,
+            with_changes(base.clone(), &json!({"detail": long(2001)})),
+        ),
+        (
+            "task place_name",
+            "POST",
+            "/task",
+            &commander,
+            with_changes(
+                base.clone(),
+                &json!({"place_id": -1, "place_name": long(65)}),
+            ),
+        ),
+        (
+            "task launch_datetime",
+            "POST",
+            "/task",
+            &commander,
+            with_changes(base.clone(), &json!({"launch_datetime": "x".repeat(33)})),
+        ),
+        (
+            "task accept_org_ids",
+            "POST",
+            "/task",
+            &commander,
+            with_changes(base.clone(), &json!({"accept_org_ids": ids(1001)})),
+        ),
+        (
+            "task accept_office_ids",
+            "POST",
+            "/task",
+            &commander,
+            with_changes(base.clone(), &json!({"accept_office_ids": ids(1001)})),
+        ),
+        (
+            "task accept_soldr_ids",
+            "POST",
+            "/task",
+            &commander,
+            with_changes(base.clone(), &json!({"accept_soldr_ids": ids(10_001)})),
+        ),
+        (
+            "directory offices",
+            "PUT",
+            "/task/directory",
+            &admin_cookie,
+            json!({"offices": (1..=10_001).map(office).collect::<Vec<_>>()}),
+        ),
+        (
+            "directory places",
+            "PUT",
+            "/task/directory",
+            &admin_cookie,
+            json!({"offices": [with_changes(office(1), &json!({"places": (1..=101).map(place).collect::<Vec<_>>()}))]}),
+        ),
+        (
+            "directory office name",
+            "PUT",
+            "/task/directory",
+            &admin_cookie,
+            json!({"offices": [with_changes(office(1), &json!({"name": long(65)}))]}),
+        ),
+        (
+            "directory member name",
+            "PUT",
+            "/task/directory",
+            &admin_cookie,
+            json!({"members": [{"soldier_id": 9, "name": long(33), "office_id": 1}]}),
+        ),
+    ];
+    for (name, method, path, who, body) in mobilization {
+        app.calls();
+        let request = if method == "PUT" {
+            app.put(path, body)
+        } else {
+            app.post(path, body)
+        };
+        let response = request.header("cookie", who).send().await;
+        assert_eq!(response.status, 400, "{name}: {}", response.body);
+        assert_refused_unwritten(name, &response, &app.calls(), None);
+    }
+}
+
+/// A JSON body far past what any route reads (and past Lambda's 6 MB payload) is a 4xx in
+/// the client's format on every JSON write route, never a 500.
+#[tokio::test]
+async fn six_megabyte_bodies_are_refused_on_every_write_route() {
+    let app = TestApp::new().await;
+    seed(&app).await;
+    let token = app.admin_token().await;
+    let body = json!({ "pad": "x".repeat(6 * 1024 * 1024) });
+    for route in watch_routes().unwrap() {
+        if !matches!(route.method.as_str(), "POST" | "PUT") || route.path == "/v1/file" {
+            continue;
+        }
+        let path = route
+            .path
+            .replace("{designer_id}", "1")
+            .replace("{step}", "first-draft")
+            .replace("{id}", "1");
+        let request = if route.method == "PUT" {
+            app.put(&path, body.clone())
+        } else {
+            app.post(&path, body.clone())
+        };
+        app.calls();
+        let response = request
+            .token(&token)
+            .header("cookie", &cookie(&token))
+            .send()
+            .await;
+        let name = format!("{} {}", route.method, route.path);
+        assert!(
+            (400..500).contains(&response.status),
+            "{name}: {} {}",
+            response.status,
+            response.body
+        );
+        let formatted = response.body["error_code"].is_i64()
+            || response.body["cnmsg"].is_string()
+            || response.body["message"].is_string();
+        assert!(formatted, "{name}: {}", response.body);
+        let writes: Vec<_> = app
+            .calls()
+            .into_iter()
+            .filter(|call| WRITES.contains(&call.as_str()))
+            .collect();
+        assert!(writes.is_empty(), "{name} wrote: {writes:?}");
+    }
+}
