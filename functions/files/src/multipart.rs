@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use shared::file::{
     check_count, check_upload, ImageType, UploadSpec, MAX_FILES, MAX_MULTIPART_BYTES,
 };
+use shared::text::BoundedText;
 use shared::ApiError;
 
 /// One file of the form, within the limits.
@@ -29,7 +30,10 @@ pub async fn read_uploads(mut multipart: Multipart) -> Result<Vec<Part>, ApiErro
         let Some(file_name) = field.file_name().map(str::to_owned) else {
             continue;
         };
-        let name = field.name().unwrap_or_default().to_owned();
+        // The field name is the seed's `key`, kept on the record: bounded like a presign key.
+        let name = BoundedText::<0, 64>::try_from(field.name().unwrap_or_default().to_owned())
+            .map_err(|problem| ApiError::invalid("key", problem))?
+            .into_inner();
         if !names.insert(name.clone()) {
             return Err(ApiError::invalid(&name, "field name repeated"));
         }

@@ -99,7 +99,10 @@ async fn secrets_and_tokens_never_reach_the_logs() {
         .await;
     task.assert_ok(201);
     let process = app
-        .post("/getTaskProcess", json!({"task_id": task.data()["id"], "designer_id": 1}))
+        .post(
+            "/getTaskProcess",
+            json!({"task_id": task.data()["id"], "designer_id": 1}),
+        )
         .header("authorization", &bearer)
         .send()
         .await;
@@ -113,7 +116,10 @@ async fn secrets_and_tokens_never_reach_the_logs() {
         .send()
         .await;
     presigned.assert_ok(201);
-    let url = presigned.data()[0]["upload_url"].as_str().unwrap().to_owned();
+    let url = presigned.data()[0]["upload_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let url_signature = url.split("X-Amz-Signature=").nth(1).unwrap().to_owned();
 
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

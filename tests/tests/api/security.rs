@@ -1559,3 +1559,35 @@ async fn six_megabyte_bodies_are_refused_on_every_write_route() {
         assert!(writes.is_empty(), "{name} wrote: {writes:?}");
     }
 }
+
+/// The multipart form's field name is the file's `key`, kept on its record: past 64
+/// characters it is 10000 and nothing is stored.
+#[tokio::test]
+async fn an_oversized_multipart_field_name_is_refused() {
+    let app = TestApp::new().await;
+    let (token, _) = app.member(&[], None).await;
+    let boundary = "----security-boundary";
+    let jpeg = api_tests::images::jpeg(8, 8);
+    let form = |name: &str| {
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&jpeg);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        body
+    };
+    let send = |name: String| {
+        app.request(axum::http::Method::POST, "/v1/file")
+            .token(&token)
+            .header(
+                "content-type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )
+            .raw_body(&form(&name))
+    };
+    app.calls();
+    let response = send("k".repeat(65)).send().await;
+    assert_refused_unwritten("multipart key", &response, &app.calls(), Some(10000));
+    send("k".repeat(64)).send().await.assert_ok(201);
+}
