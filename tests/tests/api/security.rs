@@ -786,7 +786,7 @@ fn with_changes(mut body: Value, changes: &Value) -> Value {
 /// Fields no client may set, with values that would be visible if they were applied.
 fn privileged(intruder: u64) -> Value {
     json!({
-        "id": 424242, "service_id": 424242, "order_id_": 424242, "user_id": intruder,
+        "id": 424242, "service_id": 424242, "user_id": intruder,
         "owner_id": intruder, "publisher": {"id": intruder}, "consumer": {"id": intruder},
         "customer": {"id": intruder}, "author": {"id": intruder}, "roles": ["admin"],
         "role": "admin", "status": 3, "sales_volume": 99, "score_sum": 99, "rating_count": 99,
@@ -803,19 +803,7 @@ async fn marketplace_writes_ignore_privileged_fields() {
     let extras = privileged(m.stranger_id);
 
     // A new service: pending audit, no sales, no score, the caller's, a fresh id and time.
-    let mut body = with_extras(service_body(m.category, 0), &extras);
-    body["cover_image_id"] = json!(app.ready_file(m.publisher_id).await);
-    let created = app
-        .post("/v1/service", body)
-        .token(&m.publisher)
-        .send()
-        .await;
-    created.assert_ok(201);
-    let id: u64 = created.data()["service_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id = create_service(&app, &m, with_extras(service_body(m.category, 0), &extras)).await;
     assert_ne!(id, 424242);
     let service = service_of(&app, &m, id).await;
     assert_eq!(
