@@ -207,3 +207,163 @@ impl Dispatcher {
         matched.value.get(method).map(String::as_str)
     }
 }
+
+/// One operation of an API description: method and path, without the serving function.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Operation {
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path with `{param}` segments.
+    pub path: String,
+}
+
+impl From<&Route> for Operation {
+    fn from(route: &Route) -> Self {
+        Operation {
+            method: route.method.clone(),
+            path: route.path.clone(),
+        }
+    }
+}
+
+/// The HTTP methods an OpenAPI path item may hold operations under.
+const OPENAPI_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// `openapi.yaml` at the workspace root, parsed.
+pub fn openapi_document() -> Result<serde_yaml_ng::Value, String> {
+    let text = std::fs::read_to_string(workspace_root().join("openapi.yaml"))
+        .map_err(|error| error.to_string())?;
+    serde_yaml_ng::from_str(&text).map_err(|error| error.to_string())
+}
+
+/// Every operation `openapi.yaml` describes under `paths`.
+pub fn openapi_operations(document: &serde_yaml_ng::Value) -> Result<BTreeSet<Operation>, String> {
+    let paths = document
+        .get("paths")
+        .and_then(|p| p.as_mapping())
+        .ok_or("openapi.yaml has no paths")?;
+    let mut operations = BTreeSet::new();
+    for (path, item) in paths {
+        let path = path.as_str().ok_or("a path key is not a string")?;
+        for method in OPENAPI_METHODS {
+            if item.get(method).is_some() {
+                operations.insert(Operation {
+                    method: method.to_uppercase(),
+                    path: path.to_owned(),
+                });
+            }
+        }
+    }
+    Ok(operations)
+}
+
+/// What keeps `document` from being a well-formed OpenAPI 3.1 description: a wrong
+/// version, missing `info`, an operation without responses or with a path parameter it
+/// does not declare, and every `$ref` that does not resolve inside the document.
+pub fn openapi_problems(document: &serde_yaml_ng::Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let version = document.get("openapi").and_then(|v| v.as_str());
+    if !version.is_some_and(|v| v.starts_with("3.1.")) {
+        problems.push(format!("openapi is {version:?}, not 3.1.x"));
+    }
+    for field in ["title", "version"] {
+        if document
+            .get("info")
+            .and_then(|i| i.get(field))
+            .and_then(|v| v.as_str())
+            .is_none()
+        {
+            problems.push(format!("info.{field} is missing"));
+        }
+    }
+    let paths = document.get("paths").and_then(|p| p.as_mapping());
+    for (path, item) in paths.into_iter().flatten() {
+        let path = path.as_str().unwrap_or_default();
+        if !path.starts_with('/') {
+            problems.push(format!("path {path:?} does not start with '/'"));
+        }
+        let templated: BTreeSet<&str> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        for method in OPENAPI_METHODS {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let at = format!("{} {path}", method.to_uppercase());
+            let responses = operation.get("responses").and_then(|r| r.as_mapping());
+            if responses.is_none_or(|r| r.is_empty()) {
+                problems.push(format!("{at} has no responses"));
+            }
+            let declared: BTreeSet<String> = [item.get("parameters"), operation.get("parameters")]
+                .into_iter()
+                .flatten()
+                .filter_map(|list| list.as_sequence())
+                .flatten()
+                .map(|parameter| resolve(document, parameter))
+                .filter(|p| p.get("in").and_then(|v| v.as_str()) == Some("path"))
+                .filter_map(|p| p.get("name").and_then(|v| v.as_str()).map(str::to_owned))
+                .collect();
+            for name in &templated {
+                if !declared.contains(*name) {
+                    problems.push(format!("{at} does not declare path parameter {name}"));
+                }
+            }
+        }
+    }
+    let mut references = Vec::new();
+    collect_refs(document, &mut references);
+    for reference in references {
+        if lookup(document, &reference).is_none() {
+            problems.push(format!("$ref {reference} does not resolve"));
+        }
+    }
+    problems
+}
+
+/// `value`, or what its `$ref` points to when it is a reference.
+fn resolve<'a>(
+    document: &'a serde_yaml_ng::Value,
+    value: &'a serde_yaml_ng::Value,
+) -> &'a serde_yaml_ng::Value {
+    value
+        .get("$ref")
+        .and_then(|r| r.as_str())
+        .and_then(|r| lookup(document, r))
+        .unwrap_or(value)
+}
+
+/// Every `$ref` string anywhere in `value`.
+fn collect_refs(value: &serde_yaml_ng::Value, into: &mut Vec<String>) {
+    match value {
+        serde_yaml_ng::Value::Mapping(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child.as_str()) {
+                    (Some("$ref"), Some(target)) => into.push(target.to_owned()),
+                    _ => collect_refs(child, into),
+                }
+            }
+        }
+        serde_yaml_ng::Value::Sequence(items) => {
+            items.iter().for_each(|item| collect_refs(item, into))
+        }
+        _ => {}
+    }
+}
+
+/// The value a local reference (`#/a/b`, JSON-pointer escaped) names.
+fn lookup<'a>(
+    document: &'a serde_yaml_ng::Value,
+    reference: &str,
+) -> Option<&'a serde_yaml_ng::Value> {
+    let pointer = reference.strip_prefix("#/")?;
+    pointer.split('/').try_fold(document, |node, token| {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        match node {
+            serde_yaml_ng::Value::Sequence(items) => items.get(token.parse::<usize>().ok()?),
+            _ => node.get(token.as_str()),
+        }
+    })
+}

@@ -48,7 +48,9 @@ impl From<Money> for String {
     }
 }
 
-/// A finite number greater than 0 and at most 1,000,000,000 (areas, amounts).
+/// A number from 0.01 to 1,000,000,000 (areas, amounts). The floor keeps every value
+/// storable: DynamoDB refuses numbers smaller than 1e-130, and nothing smaller than a
+/// cent or a hundredth of a square metre means anything here.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "f64", into = "f64")]
 pub struct PositiveNumber(f64);
@@ -64,10 +66,10 @@ impl TryFrom<f64> for PositiveNumber {
     type Error = String;
 
     fn try_from(value: f64) -> Result<Self, String> {
-        if value.is_finite() && value > 0.0 && value <= 1e9 {
+        if value.is_finite() && (0.01..=1e9).contains(&value) {
             Ok(PositiveNumber(value))
         } else {
-            Err("must be a number greater than 0 and at most 1000000000".to_owned())
+            Err("must be a number from 0.01 to 1000000000".to_owned())
         }
     }
 }
@@ -102,5 +104,8 @@ mod tests {
         assert!(PositiveNumber::try_from(0.0).is_err());
         assert!(PositiveNumber::try_from(-2.0).is_err());
         assert!(PositiveNumber::try_from(f64::INFINITY).is_err());
+        assert!(PositiveNumber::try_from(0.01).is_ok());
+        assert!(PositiveNumber::try_from(5e-324).is_err());
+        assert!(PositiveNumber::try_from(0.009).is_err());
     }
 }

@@ -270,10 +270,43 @@ pub struct PlaceRow {
     pub place_name: BoundedText<1, 64>,
     /// Latitude.
     #[serde(default)]
-    pub place_lat: f64,
+    pub place_lat: Latitude,
     /// Longitude.
     #[serde(default)]
-    pub place_lng: f64,
+    pub place_lng: Longitude,
+}
+
+/// A coordinate in degrees within ±`LIMIT`, rounded to 7 decimals (about a centimetre):
+/// anything else is refused, and what is kept always fits DynamoDB's number range (which
+/// refuses magnitudes below 1e-130 or above 1e125).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+#[serde(try_from = "f64")]
+pub struct Degrees<const LIMIT: u8>(f64);
+
+/// A latitude, -90 to 90.
+pub type Latitude = Degrees<90>;
+
+/// A longitude, -180 to 180.
+pub type Longitude = Degrees<180>;
+
+impl<const LIMIT: u8> Degrees<LIMIT> {
+    /// The degrees.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl<const LIMIT: u8> TryFrom<f64> for Degrees<LIMIT> {
+    type Error = String;
+
+    fn try_from(value: f64) -> Result<Self, String> {
+        if value.is_finite() && value.abs() <= f64::from(LIMIT) {
+            // `+ 0.0` turns a rounded -0 into 0.
+            Ok(Degrees((value * 1e7).round() / 1e7 + 0.0))
+        } else {
+            Err(format!("must be a number from -{LIMIT} to {LIMIT}"))
+        }
+    }
 }
 
 /// An organisation of an import.
@@ -399,8 +432,8 @@ impl DirectoryImport {
                     Place {
                         place_id,
                         place_name: place.place_name.as_str().to_owned(),
-                        place_lat: place.place_lat,
-                        place_lng: place.place_lng,
+                        place_lat: place.place_lat.get(),
+                        place_lng: place.place_lng.get(),
                     },
                 ));
             }
@@ -535,6 +568,20 @@ fn check_org_chain(directory: &Directory, start: u64, at: String) -> Result<(), 
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn degrees_are_bounded_and_rounded() {
+        assert_eq!(
+            Latitude::try_from(23.129_123_456_7).unwrap().get(),
+            23.129_123_5
+        );
+        assert_eq!(Latitude::try_from(5e-324).unwrap().get(), 0.0);
+        assert!(Latitude::try_from(-90.0).is_ok());
+        assert!(Latitude::try_from(90.5).is_err());
+        assert!(Longitude::try_from(180.0).is_ok());
+        assert!(Longitude::try_from(1e300).is_err());
+        assert!(Longitude::try_from(f64::NAN).is_err());
+    }
 
     fn import(body: serde_json::Value) -> DirectoryImport {
         serde_json::from_value(body).unwrap()

@@ -260,8 +260,8 @@ async fn resolve_place(
                 .as_ref()
                 .map(|name| name.as_str().to_owned())
                 .unwrap_or_default(),
-            place_lat: new.place_lat.unwrap_or_default(),
-            place_lng: new.place_lng.unwrap_or_default(),
+            place_lat: new.place_lat.unwrap_or_default().get(),
+            place_lng: new.place_lng.unwrap_or_default().get(),
         };
         store.create_place(root, &place).await?;
         return Ok(place);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::directory::{Level, Place, Unit, MAX_IMPORT_MEMBERS};
+use super::directory::{Latitude, Level, Longitude, Place, Unit, MAX_IMPORT_MEMBERS};
 use super::error::TaskError;
 use crate::text::{BoundedText, BoundedVec, PositiveInt};
 use crate::time::{format_datetime, parse_datetime};
@@ -308,10 +308,10 @@ pub struct NewTask {
     pub place_name: Option<BoundedText<1, 64>>,
     /// Latitude.
     #[serde(default)]
-    pub place_lat: Option<f64>,
+    pub place_lat: Option<Latitude>,
     /// Longitude.
     #[serde(default)]
-    pub place_lng: Option<f64>,
+    pub place_lng: Option<Longitude>,
     /// End time.
     pub finish_datetime: RequestTime,
     /// Organisations (their members).

@@ -8,6 +8,7 @@ mod envelope;
 mod faults;
 mod files;
 mod fixture;
+mod fuzzed;
 mod logs;
 mod market;
 mod mobilization;

@@ -1,8 +1,14 @@
 //! The route table is the same in `template.yaml`, the `cargo lambda watch` router in
-//! `Cargo.toml`, and the axum routers — and every route is really served.
+//! `Cargo.toml`, and the axum routers — and every route is really served and described in
+//! `openapi.yaml`.
 
 use api_tests::app::TestApp;
-use api_tests::routes::{source_routes, template_routes, watch_routes};
+use std::collections::BTreeSet;
+
+use api_tests::routes::{
+    openapi_document, openapi_operations, openapi_problems, source_routes, template_routes,
+    watch_routes, Operation,
+};
 use axum::http::Method;
 
 #[test]
@@ -38,4 +44,51 @@ async fn every_route_is_served_by_its_function() {
             route.method, route.path, route.function, response.body
         );
     }
+}
+
+#[test]
+fn openapi_describes_exactly_the_routed_operations() {
+    let document = openapi_document().unwrap();
+    let described = openapi_operations(&document).unwrap();
+    let routed: BTreeSet<Operation> = watch_routes()
+        .unwrap()
+        .iter()
+        .map(Operation::from)
+        .collect();
+    let undocumented: Vec<_> = routed.difference(&described).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routes missing from openapi.yaml: {undocumented:#?}"
+    );
+    let unrouted: Vec<_> = described.difference(&routed).collect();
+    assert!(
+        unrouted.is_empty(),
+        "openapi.yaml operations no router serves: {unrouted:#?}"
+    );
+}
+
+#[test]
+fn openapi_is_a_well_formed_3_1_document() {
+    let document = openapi_document().unwrap();
+    let problems = openapi_problems(&document);
+    assert!(problems.is_empty(), "openapi.yaml: {problems:#?}");
+}
+
+#[test]
+fn openapi_structure_check_catches_dangling_refs_and_undeclared_parameters() {
+    let broken: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Missing'}\n",
+    )
+    .unwrap();
+    let problems = openapi_problems(&broken);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("#/components/responses/Missing")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("path parameter id")),
+        "{problems:?}"
+    );
 }
