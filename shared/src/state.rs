@@ -7,7 +7,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
-use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider, TlsContext, TrustStore};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use tokio::sync::OnceCell;
 
@@ -54,14 +54,31 @@ pub fn sdk_defaults() -> ConfigLoader {
         .retry_config(RetryConfig::standard().with_max_attempts(3))
 }
 
+/// The root certificates of Amazon Trust Services (Amazon Root CA 1 to 4 and the
+/// Starfield Services root that cross-signs them), in PEM. Every AWS endpoint these
+/// functions call (DynamoDB, SSM, S3, STS) presents a certificate chaining to one of them.
+pub const AWS_ROOT_CERTIFICATES: &[u8] = include_bytes!("../certs/amazon-trust-services.pem");
+
 /// The SDK's HTTP client: hyper over rustls with ring as its cryptography, trusting the
-/// system's root certificates (the Lambda image's CA bundle). The SDK crates' own default
-/// uses aws-lc-rs, which adds about 1.5 MB to every binary for nothing these functions use;
-/// plain `http://` endpoints (DynamoDB Local, the local S3) work as well.
+/// Amazon Trust Services roots ([`AWS_ROOT_CERTIFICATES`]).
+///
+/// Why not the SDK crates' default client: it uses aws-lc-rs, which adds over a megabyte
+/// to every binary for nothing these functions need, and it loads the system's whole
+/// trust store (a CA bundle plus every file of /etc/ssl/certs: hundreds of certificates
+/// parsed) when each client is built, the largest part of a cold start after the runtime
+/// itself. Five compiled-in roots cost nothing to load. Plain `http://` endpoints
+/// (DynamoDB Local, the local S3) need no certificates at all.
 pub fn https_client() -> SharedHttpClient {
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https()
+    let builder =
+        aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring));
+    let trust = TrustStore::empty()
+        .with_native_roots(false)
+        .with_pem_certificate(AWS_ROOT_CERTIFICATES);
+    match TlsContext::builder().with_trust_store(trust).build() {
+        Ok(context) => builder.tls_context(context).build_https(),
+        // Cannot fail today; should it ever, the system's trust store still works.
+        Err(_) => builder.build_https(),
+    }
 }
 
 /// A client built the first time it is asked for. Building an SDK client sets up its
@@ -242,5 +259,26 @@ impl AppState {
                 .and_then(|parameter| parameter.value)
                 .ok_or_else(|| ApiError::internal(format!("ssm {name} has no value"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compiled-in trust store holds the five roots, and every client built over
+    /// [`sdk_defaults`] accepts it (building a client parses the certificates; a bad PEM
+    /// would panic inside the SDK at start-up).
+    #[tokio::test]
+    async fn aws_roots_parse_and_clients_build_over_them() {
+        let pem = std::str::from_utf8(AWS_ROOT_CERTIFICATES).unwrap_or_default();
+        assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 5);
+        let sdk = sdk_defaults()
+            .region(aws_config::Region::new("us-east-1"))
+            .load()
+            .await;
+        let _ = aws_sdk_dynamodb::Client::new(&sdk);
+        let _ = aws_sdk_ssm::Client::new(&sdk);
+        let _ = s3_client(false, &sdk);
     }
 }
