@@ -7,12 +7,20 @@ Start-up is the time from spawning the binary to its first
 SDK clients, router, tracing). The fake API never hands out an event: it notes the
 time, holds the request and the process is killed.
 
-    coldstart.py [--runs N] [--warmup N] [--timeout S] --floor NAME=PATH NAME=PATH...
+    coldstart.py [--runs N] [--warmup N] [--timeout S] [--deployed-dir DIR]
+                 [--check-network] --floor NAME=PATH NAME=PATH...
 
-Prints one row per binary: size in bytes and MiB, start-up median/min/max over N runs,
-and both ratios against the floor. Runs are interleaved across binaries so that drift
-in machine load affects them alike. Exits non-zero if a binary exits, reports an init
-error, or has not asked for an event within the timeout.
+The binaries named on the command line are run (build them for this machine). With
+--deployed-dir, the size of DIR/NAME (the same function built for the deployed
+architecture, e.g. aarch64) is shown too, and its ratio to DIR/<floor> is the size
+ratio that counts. Prints one row per binary: sizes and their ratios to the floor,
+start-up median/min/max over N runs and its ratio to the floor, then how many binaries
+meet the goals (size <= 2.5x, start-up <= 1.2x). Runs are interleaved across binaries
+so that drift in machine load affects them alike. Exits non-zero if a binary exits,
+reports an init error, or has not asked for an event within the timeout.
+
+--check-network runs each binary once more under `strace -f -e trace=connect` and fails
+if its init connects anywhere but the runtime API (needs strace).
 
 Standard library only.
 """
@@ -22,6 +30,8 @@ from __future__ import annotations
 import argparse
 import http.server
 import os
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -114,20 +124,33 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+SIZE_GOAL = 2.5
+START_GOAL = 1.2
+
+
 @dataclass
 class Binary:
     name: str
     path: str
     size: int
+    deployed_size: int | None = None
     samples_ns: list[int] = field(default_factory=list)
+    connects: list[str] = field(default_factory=list)
+    last_api: str = ""
 
 
-def run_once(binary: Binary, timeout_s: float, workdir: str) -> int:
-    """Spawns `binary` once; returns nanoseconds from spawn to its first `/next`."""
+def run_once(
+    binary: Binary, timeout_s: float, workdir: str, trace: str | None = None
+) -> int:
+    """Spawns `binary` once; returns nanoseconds from spawn to its first `/next`.
+
+    With `trace`, the binary runs under strace, which writes its connect() calls there.
+    """
     api = FakeRuntimeApi()
     server = threading.Thread(target=api.serve_forever, kwargs={"poll_interval": 0.05})
     server.daemon = True
     server.start()
+    binary.last_api = api.address
     env = dict(LAMBDA_ENV)
     env.update(
         AWS_LAMBDA_RUNTIME_API=api.address,
@@ -139,8 +162,11 @@ def run_once(binary: Binary, timeout_s: float, workdir: str) -> int:
     try:
         with open(log_path, "wb") as log:
             start = time.monotonic_ns()
+            argv = [binary.path]
+            if trace is not None:
+                argv = ["strace", "-f", "-qq", "-e", "trace=connect", "-o", trace, *argv]
             proc = subprocess.Popen(
-                [binary.path],
+                argv,
                 env=env,
                 cwd=workdir,
                 stdin=subprocess.DEVNULL,
@@ -178,6 +204,18 @@ def run_once(binary: Binary, timeout_s: float, workdir: str) -> int:
         server.join(timeout=5)
 
 
+def init_connects(binary: Binary, timeout_s: float, workdir: str) -> list[str]:
+    """connect() calls the binary makes before its first `/next`, except to the runtime
+    API of that run and local Unix sockets."""
+    trace = os.path.join(workdir, f"{binary.name}.strace")
+    run_once(binary, timeout_s, workdir, trace=trace)
+    port = binary.last_api.rpartition(":")[2]
+    runtime = re.compile(rf'sin_port=htons\({port}\).*inet_addr\("127\.0\.0\.1"\)')
+    with open(trace, encoding="utf-8", errors="replace") as lines:
+        calls = [line.strip() for line in lines if "connect(" in line]
+    return [call for call in calls if "AF_UNIX" not in call and not runtime.search(call)]
+
+
 def _details(api: FakeRuntimeApi, log_path: str) -> str:
     parts = []
     if api.other_requests:
@@ -205,48 +243,71 @@ def ms(ns: float) -> str:
     return f"{ns / 1e6:.2f}"
 
 
+def ratio(value: float, floor: float) -> str:
+    return f"{value / floor:.2f}x"
+
+
 def print_table(floor: Binary, binaries: list[Binary], runs: int, warmup: int) -> None:
     floor_median = statistics.median(floor.samples_ns)
-    header = (
-        "binary",
-        "size (bytes)",
-        "size (MiB)",
-        "size / floor",
+    deployed = floor.deployed_size is not None
+    header = ["function"]
+    if deployed:
+        header += ["arm64 size (B)", "arm64 / floor"]
+    header += [
+        "x86_64 size (B)",
+        "x86_64 / floor",
         "start-up median (ms)",
         "min (ms)",
         "max (ms)",
         "start-up / floor",
-    )
+    ]
     rows = []
+    met = 0
     for binary in [floor, *binaries]:
         median = statistics.median(binary.samples_ns)
-        rows.append(
-            (
-                binary.name + (" (floor)" if binary is floor else ""),
-                str(binary.size),
-                f"{binary.size / 2**20:.2f}",
-                f"{binary.size / floor.size:.2f}x",
-                ms(median),
-                ms(min(binary.samples_ns)),
-                ms(max(binary.samples_ns)),
-                f"{median / floor_median:.2f}x",
+        row = [binary.name + (" (floor)" if binary is floor else "")]
+        if deployed:
+            assert binary.deployed_size is not None and floor.deployed_size is not None
+            row += [str(binary.deployed_size), ratio(binary.deployed_size, floor.deployed_size)]
+        row += [
+            str(binary.size),
+            ratio(binary.size, floor.size),
+            ms(median),
+            ms(min(binary.samples_ns)),
+            ms(max(binary.samples_ns)),
+            ratio(median, floor_median),
+        ]
+        rows.append(row)
+        if binary is not floor:
+            size, floor_size = (
+                (binary.deployed_size, floor.deployed_size)
+                if deployed
+                else (binary.size, floor.size)
             )
-        )
+            assert size is not None and floor_size is not None
+            if size <= SIZE_GOAL * floor_size and median <= START_GOAL * floor_median:
+                met += 1
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
-    def line(cells: tuple[str, ...]) -> str:
+    def line(cells: list[str]) -> str:
         first = cells[0].ljust(widths[0])
         rest = (cell.rjust(width) for cell, width in zip(cells[1:], widths[1:]))
         return "  ".join([first, *rest])
 
     print(
-        f"Start-up: spawn -> first GET {NEXT_PATH} on a local fake runtime API; "
-        f"{runs} runs per binary (after {warmup} discarded), interleaved."
+        f"Start-up: spawn -> first GET {NEXT_PATH} on a local fake runtime API "
+        f"(x86_64 builds); {runs} runs per binary (after {warmup} discarded), "
+        "interleaved. Sizes: stripped release binaries."
     )
     print(line(header))
     print("  ".join("-" * width for width in widths))
     for row in rows:
         print(line(row))
+    which = "arm64 size" if deployed else "size"
+    print(
+        f"Goals ({which} <= {SIZE_GOAL}x floor, start-up median <= {START_GOAL}x "
+        f"floor): met by {met} of {len(binaries)}."
+    )
 
 
 def main() -> int:
@@ -256,13 +317,32 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured runs first")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per run")
+    parser.add_argument(
+        "--deployed-dir", metavar="DIR", help="DIR/NAME: each binary as deployed"
+    )
+    parser.add_argument(
+        "--check-network",
+        action="store_true",
+        help="fail if init connects anywhere but the runtime API (strace)",
+    )
     args = parser.parse_args()
     if args.runs < 1 or args.warmup < 0 or args.timeout <= 0:
         parser.error("--runs must be >= 1, --warmup >= 0 and --timeout > 0")
+    if args.check_network and shutil.which("strace") is None:
+        parser.error("--check-network needs strace")
 
     everything: list[Binary] = [args.floor, *args.binaries]
+    if args.deployed_dir:
+        for binary in everything:
+            path = os.path.join(args.deployed_dir, binary.name)
+            if not os.path.isfile(path):
+                parser.error(f"{path} is missing")
+            binary.deployed_size = os.path.getsize(path)
     try:
         with tempfile.TemporaryDirectory(prefix="coldstart-") as workdir:
+            if args.check_network:
+                for binary in everything:
+                    binary.connects = init_connects(binary, args.timeout, workdir)
             for round_ in range(args.warmup + args.runs):
                 for binary in everything:
                     elapsed = run_once(binary, args.timeout, workdir)
@@ -272,6 +352,15 @@ def main() -> int:
         print(f"coldstart: {error}", file=sys.stderr)
         return 1
     print_table(args.floor, args.binaries, args.runs, args.warmup)
+    if args.check_network:
+        offenders = [binary for binary in everything if binary.connects]
+        for binary in offenders:
+            print(f"coldstart: {binary.name} connects during init:", file=sys.stderr)
+            for call in binary.connects:
+                print(f"  {call}", file=sys.stderr)
+        if offenders:
+            return 1
+        print("Network during init: none (strace: no connect() but to the runtime API).")
     return 0
 
 
