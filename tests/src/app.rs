@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::config::Credentials;
+use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request};
 use axum::Router;
@@ -67,7 +67,7 @@ pub fn bucket_for(table: &str) -> String {
 /// SDK configuration for DynamoDB Local: the product's retries, fixed region and dummy
 /// credentials, and per-attempt time limits generous enough for a JVM warming up on a
 /// loaded 2-core machine (the product's own limits target DynamoDB's millisecond latency).
-pub async fn local_sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+pub fn local_sdk_config(endpoint: &str) -> aws_config::SdkConfig {
     let timeouts = aws_config::timeout::TimeoutConfig::builder()
         .connect_timeout(std::time::Duration::from_secs(5))
         .operation_attempt_timeout(std::time::Duration::from_secs(30))
@@ -76,10 +76,11 @@ pub async fn local_sdk_config(endpoint: &str) -> aws_config::SdkConfig {
     shared::state::sdk_defaults()
         .timeout_config(timeouts)
         .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "test", "test", None, None, "test",
+        )))
         .endpoint_url(endpoint)
-        .load()
-        .await
+        .build()
 }
 
 fn unique_table_name() -> String {
@@ -104,7 +105,7 @@ impl TestApp {
 
     /// A fresh table in the DynamoDB at `endpoint` and every router over it.
     pub async fn with_endpoint(endpoint: &str) -> TestApp {
-        let sdk = local_sdk_config(endpoint).await;
+        let sdk = local_sdk_config(endpoint);
         let table = unique_table_name();
         let calls = CallLog::default();
         let client = aws_sdk_dynamodb::Client::from_conf(
@@ -125,6 +126,7 @@ impl TestApp {
         let reader = Arc::clone(&clock);
         let state = AppState::with_store(
             test_config(&table),
+            sdk.clone(),
             Store::new(client, &table),
             aws_sdk_ssm::Client::new(&sdk),
             s3,

@@ -7,7 +7,7 @@ use shared::AppState;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::lambda::init_tracing();
-    let state = AppState::from_env().await?;
+    let state = AppState::from_env()?;
     lambda_runtime::run(service_fn(|event: LambdaEvent<S3Event>| {
         let state = state.clone();
         async move {

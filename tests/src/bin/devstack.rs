@@ -9,9 +9,7 @@ use shared::AppState;
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let command = std::env::args().nth(1).unwrap_or_default();
-    let state = AppState::from_env()
-        .await
-        .map_err(|error| error.to_string())?;
+    let state = AppState::from_env().map_err(|error| error.to_string())?;
     match command.as_str() {
         "create-table" => {
             let definition = schema::table_definition(&workspace_root().join("template.yaml"))?;

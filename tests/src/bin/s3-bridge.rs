@@ -22,9 +22,7 @@ const POLL: Duration = Duration::from_millis(300);
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
-    let state = AppState::from_env()
-        .await
-        .map_err(|error| error.to_string())?;
+    let state = AppState::from_env().map_err(|error| error.to_string())?;
     let bucket = state
         .bucket()
         .map_err(|error| error.to_string())?
