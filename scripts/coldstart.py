@@ -8,14 +8,17 @@ SDK clients, router, tracing). The fake API never hands out an event: it notes t
 time, holds the request and the process is killed.
 
     coldstart.py [--runs N] [--warmup N] [--timeout S] [--deployed-dir DIR]
-                 [--check-network] --floor NAME=PATH NAME=PATH...
+                 [--check-network] --floor NAME=PATH [--reference NAME=PATH]...
+                 NAME=PATH...
 
 The binaries named on the command line are run (build them for this machine). With
 --deployed-dir, the size of DIR/NAME (the same function built for the deployed
 architecture, e.g. aarch64) is shown too, and its ratio to DIR/<floor> is the size
 ratio that counts. Prints one row per binary: sizes and their ratios to the floor,
 start-up median/min/max over N runs and its ratio to the floor, then how many binaries
-meet the goals (size <= 2.5x, start-up <= 1.2x). Runs are interleaved across binaries
+meet the goals (size <= 2.5x, start-up <= 1.2x). Each --reference (e.g. the smallest
+function using the same SDK) gets its own row, counts for no goal, and the range of the
+binaries' ratios to it is printed last. Runs are interleaved across binaries
 so that drift in machine load affects them alike. Exits non-zero if a binary exits,
 reports an init error, or has not asked for an event within the timeout.
 
@@ -247,7 +250,18 @@ def ratio(value: float, floor: float) -> str:
     return f"{value / floor:.2f}x"
 
 
-def print_table(floor: Binary, binaries: list[Binary], runs: int, warmup: int) -> None:
+def counted_size(binary: Binary) -> int:
+    """The size that counts: as deployed when known, else as built here."""
+    return binary.deployed_size if binary.deployed_size is not None else binary.size
+
+
+def print_table(
+    floor: Binary,
+    references: list[Binary],
+    binaries: list[Binary],
+    runs: int,
+    warmup: int,
+) -> None:
     floor_median = statistics.median(floor.samples_ns)
     deployed = floor.deployed_size is not None
     header = ["function"]
@@ -263,9 +277,10 @@ def print_table(floor: Binary, binaries: list[Binary], runs: int, warmup: int) -
     ]
     rows = []
     met = 0
-    for binary in [floor, *binaries]:
+    for binary in [floor, *references, *binaries]:
         median = statistics.median(binary.samples_ns)
-        row = [binary.name + (" (floor)" if binary is floor else "")]
+        label = " (floor)" if binary is floor else " (reference)" if binary in references else ""
+        row = [binary.name + label]
         if deployed:
             assert binary.deployed_size is not None and floor.deployed_size is not None
             row += [str(binary.deployed_size), ratio(binary.deployed_size, floor.deployed_size)]
@@ -278,14 +293,9 @@ def print_table(floor: Binary, binaries: list[Binary], runs: int, warmup: int) -
             ratio(median, floor_median),
         ]
         rows.append(row)
-        if binary is not floor:
-            size, floor_size = (
-                (binary.deployed_size, floor.deployed_size)
-                if deployed
-                else (binary.size, floor.size)
-            )
-            assert size is not None and floor_size is not None
-            if size <= SIZE_GOAL * floor_size and median <= START_GOAL * floor_median:
+        if binary in binaries:
+            size_ok = counted_size(binary) <= SIZE_GOAL * counted_size(floor)
+            if size_ok and median <= START_GOAL * floor_median:
                 met += 1
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
@@ -308,11 +318,27 @@ def print_table(floor: Binary, binaries: list[Binary], runs: int, warmup: int) -
         f"Goals ({which} <= {SIZE_GOAL}x floor, start-up median <= {START_GOAL}x "
         f"floor): met by {met} of {len(binaries)}."
     )
+    for reference in references:
+        reference_median = statistics.median(reference.samples_ns)
+        sizes = [counted_size(binary) / counted_size(reference) for binary in binaries]
+        starts = [statistics.median(b.samples_ns) / reference_median for b in binaries]
+        print(
+            f"Against {reference.name}: {which} {min(sizes):.2f}x-{max(sizes):.2f}x, "
+            f"start-up median {min(starts):.2f}x-{max(starts):.2f}x."
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--floor", type=parse_binary, required=True, metavar="NAME=PATH")
+    parser.add_argument(
+        "--reference",
+        type=parse_binary,
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="another baseline row (no goal); ratios to it are printed last",
+    )
     parser.add_argument("binaries", type=parse_binary, nargs="+", metavar="NAME=PATH")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured runs first")
@@ -331,7 +357,7 @@ def main() -> int:
     if args.check_network and shutil.which("strace") is None:
         parser.error("--check-network needs strace")
 
-    everything: list[Binary] = [args.floor, *args.binaries]
+    everything: list[Binary] = [args.floor, *args.reference, *args.binaries]
     if args.deployed_dir:
         for binary in everything:
             path = os.path.join(args.deployed_dir, binary.name)
@@ -351,7 +377,7 @@ def main() -> int:
     except BenchError as error:
         print(f"coldstart: {error}", file=sys.stderr)
         return 1
-    print_table(args.floor, args.binaries, args.runs, args.warmup)
+    print_table(args.floor, args.reference, args.binaries, args.runs, args.warmup)
     if args.check_network:
         offenders = [binary for binary in everything if binary.connects]
         for binary in offenders:
