@@ -121,7 +121,7 @@ impl From<PositiveInt> for u64 {
 /// an oversized array in a request is refused without being read into memory.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(transparent)]
-pub struct BoundedVec<T, const MIN: usize, const MAX: usize>(pub Vec<T>);
+pub struct BoundedVec<T, const MIN: usize, const MAX: usize>(Vec<T>);
 
 impl<T, const MIN: usize, const MAX: usize> Default for BoundedVec<T, MIN, MAX> {
     /// The empty list (also for `MIN > 0`: a missing optional field defaults to it).

@@ -444,9 +444,8 @@ impl StepInput {
             StepInput::Cad(body) => vec![body.photo.get()],
             StepInput::FinalDraft(body) => body
                 .room_list
-                .0
                 .iter()
-                .flat_map(|room| room.part.0.iter().map(|part| part.photo.get()))
+                .flat_map(|room| room.part.iter().map(|part| part.photo.get()))
                 .collect(),
             StepInput::Audit(..) | StepInput::Choice(..) | StepInput::VrUrl(_) => Vec::new(),
         }
@@ -479,7 +478,7 @@ impl StepInput {
             StepInput::FinalDraft(body) => StepData::FinalDraft {
                 room_list: body
                     .room_list
-                    .0
+                    .into_inner()
                     .into_iter()
                     .map(|room| {
                         Ok(Room {
@@ -487,7 +486,7 @@ impl StepInput {
                             explain: room.explain.into_inner(),
                             part: room
                                 .part
-                                .0
+                                .into_inner()
                                 .into_iter()
                                 .map(|part| {
                                     Ok(RoomPart {

@@ -202,17 +202,18 @@ pub struct NewTask {
 
 /// Up to nine distinct file ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "crate::text::BoundedVec<crate::text::PositiveInt, 0, 9>")]
+#[serde(try_from = "PhotoIdList")]
 pub struct PhotoIds(pub Vec<u64>);
 
-impl TryFrom<crate::text::BoundedVec<crate::text::PositiveInt, 0, 9>> for PhotoIds {
+/// A task's photo ids as sent: at most nine, duplicates allowed.
+type PhotoIdList = crate::text::BoundedVec<crate::text::PositiveInt, 0, 9>;
+
+impl TryFrom<PhotoIdList> for PhotoIds {
     type Error = String;
 
-    fn try_from(
-        ids: crate::text::BoundedVec<crate::text::PositiveInt, 0, 9>,
-    ) -> Result<Self, String> {
-        let mut unique: Vec<u64> = Vec::with_capacity(ids.0.len());
-        for id in ids.0 {
+    fn try_from(ids: PhotoIdList) -> Result<Self, String> {
+        let mut unique: Vec<u64> = Vec::with_capacity(ids.len());
+        for id in ids.into_inner() {
             if !unique.contains(&id.get()) {
                 unique.push(id.get());
             }
