@@ -128,7 +128,7 @@ pub fn https_client() -> SharedHttpClient {
 
 /// An S3 client over `sdk`, path-style when asked (local servers listen on an IP
 /// address, where virtual-host addressing cannot work; see `Config::s3_force_path_style`).
-pub fn s3_client(force_path_style: bool, sdk: &SdkConfig) -> aws_sdk_s3::Client {
+fn s3_client(force_path_style: bool, sdk: &SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(sdk)
             .force_path_style(force_path_style)
