@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::BoundedText;
+use crate::text::{BoundedText, PositiveInt};
 
 /// A stored category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +48,15 @@ pub struct CategoryInput {
     /// Display order, -1,000,000 to 1,000,000 (default 0).
     #[serde(default)]
     pub sort: Option<SortOrder>,
+}
+
+/// The `category_id` filter of a list: a category id, or 0 for every category, which the
+/// clients' "全部" tab sends (contract §11).
+pub fn category_filter<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<PositiveInt>, D::Error> {
+    let id = Option::<u64>::deserialize(deserializer)?;
+    Ok(id.and_then(PositiveInt::new))
 }
 
 /// A display order within ±1,000,000.

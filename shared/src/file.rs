@@ -18,6 +18,9 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 pub const MAX_MULTIPART_BYTES: u64 = 5 * 1024 * 1024;
 /// At most this many pixels in an original (40 MP); larger images fail before decoding.
 pub const MAX_PIXELS: u64 = 40_000_000;
+/// How long an upload sent without a token waits for a signed-in user to use it before its
+/// record expires (DynamoDB TTL on `expires_at`) and its variants are deleted: one day.
+pub const UNCLAIMED_TTL_SECONDS: i64 = 24 * 60 * 60;
 /// Lifetime of a presigned upload URL, seconds (15 minutes).
 pub const PRESIGN_TTL_SECONDS: u64 = 15 * 60;
 /// How long a claim on a file lasts before another delivery may take it over: longer than
@@ -210,9 +213,12 @@ pub fn variant_key(id: u64, variant: Variant) -> String {
 pub struct FileRecord {
     /// File id.
     pub id: u64,
-    /// The uploader; only they may attach the file.
-    pub owner_id: u64,
-    /// Object key of the original.
+    /// The uploader, who alone may attach the file. `None` for an upload sent without a
+    /// token (`POST /v1/file`): the first signed-in user who attaches it claims it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<u64>,
+    /// Object key of the original (for an upload through the API, which keeps no
+    /// original, the key of `ori`).
     pub key: String,
     /// Declared content type of the original.
     pub content_type: String,
@@ -240,6 +246,9 @@ pub struct FileRecord {
     /// Until when that claim holds, Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_until: Option<i64>,
+    /// When an unowned upload expires (the table's TTL attribute), Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
 }
 
 /// What can happen to a file record.
@@ -341,7 +350,7 @@ impl FileRecord {
     pub fn pending(id: u64, owner_id: u64, upload: &UploadSpec, now: i64) -> Self {
         FileRecord {
             id,
-            owner_id,
+            owner_id: Some(owner_id),
             key: upload_key(owner_id, id),
             content_type: upload.image_type.content_type().to_owned(),
             size: upload.size,
@@ -353,6 +362,34 @@ impl FileRecord {
             created_at: now,
             claim: None,
             claimed_until: None,
+            expires_at: None,
+        }
+    }
+
+    /// The record of an upload through the API whose variants are written already: `ready`,
+    /// `width`×`height` pixels, owned by `owner_id`, or by nobody for a day.
+    pub fn uploaded(
+        id: u64,
+        owner_id: Option<u64>,
+        upload: &UploadSpec,
+        (width, height): (u32, u32),
+        now: i64,
+    ) -> Self {
+        FileRecord {
+            id,
+            owner_id,
+            key: variant_key(id, Variant::Ori),
+            content_type: upload.image_type.content_type().to_owned(),
+            size: upload.size,
+            status: FileStatus::Ready,
+            reason: None,
+            etag: None,
+            width: Some(width),
+            height: Some(height),
+            created_at: now,
+            claim: None,
+            claimed_until: None,
+            expires_at: owner_id.is_none().then_some(now + UNCLAIMED_TTL_SECONDS),
         }
     }
 
@@ -400,18 +437,24 @@ impl FileRecord {
         }
     }
 
-    /// 10010 unless the caller owns the file or is an admin.
+    /// 10010 unless the caller owns the file or is an admin. An unowned upload is readable
+    /// by anyone who has its id, as its URLs are.
     pub fn check_readable(&self, user_id: u64, is_admin: bool) -> Result<(), ApiError> {
-        if self.owner_id == user_id || is_admin {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
+        match self.owner_id {
+            None => Ok(()),
+            Some(owner) if owner == user_id || is_admin => Ok(()),
+            Some(_) => Err(ApiError::Forbidden),
         }
     }
 
-    /// 10000 naming `field` unless `user_id` owns this file and it is ready.
+    /// Whether `user_id` must claim this file before attaching it: an upload nobody owns.
+    pub fn needs_claim(&self) -> bool {
+        self.owner_id.is_none()
+    }
+
+    /// 10000 naming `field` unless this file is ready and `user_id` owns it or may claim it.
     pub fn check_attachable(&self, user_id: u64, field: &str) -> Result<(), ApiError> {
-        if self.owner_id != user_id {
+        if self.owner_id.is_some_and(|owner| owner != user_id) {
             return Err(ApiError::invalid(
                 field,
                 format!("file {} is not yours", self.id),
@@ -438,7 +481,7 @@ mod tests {
     fn record(status: FileStatus) -> FileRecord {
         FileRecord {
             id: 9,
-            owner_id: 2,
+            owner_id: Some(2),
             key: upload_key(2, 9),
             content_type: "image/jpeg".into(),
             size: 10,
@@ -450,6 +493,7 @@ mod tests {
             created_at: 0,
             claim: None,
             claimed_until: None,
+            expires_at: None,
         }
     }
 
@@ -561,5 +605,20 @@ mod tests {
             let error = record(status).check_attachable(user, "photo").unwrap_err();
             assert!(error.to_string().contains("photo"));
         }
+    }
+
+    #[test]
+    fn unowned_uploads_are_claimed_by_their_first_user() {
+        let spec = check_upload("file1".into(), Some(ImageType::Png), 10).unwrap();
+        let unowned = FileRecord::uploaded(9, None, &spec, (4, 3), 100);
+        assert_eq!(unowned.status, FileStatus::Ready);
+        assert_eq!(unowned.expires_at, Some(100 + UNCLAIMED_TTL_SECONDS));
+        assert!(unowned.needs_claim());
+        assert!(unowned.check_attachable(5, "cover_image_id").is_ok());
+        assert!(unowned.check_readable(5, false).is_ok());
+        let owned = FileRecord::uploaded(9, Some(2), &spec, (4, 3), 100);
+        assert_eq!((owned.expires_at, owned.needs_claim()), (None, false));
+        assert!(owned.check_attachable(5, "cover_image_id").is_err());
+        assert_eq!(owned.key, "variants/9/ori.jpg");
     }
 }

@@ -5,10 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::file::{variant_key, FileRecord, Variant};
+use crate::text::BoundedVec;
 
 /// Declares an enum whose JSON and stored form is the seed's number (`status: 2`): the
 /// variants with their numbers, `ALL`, `code()`, and serde through the number; any other
-/// number deserializes to an error naming the allowed values (a 10000 in a request).
+/// number deserializes to an error naming the allowed values (a 10000 in a request). An
+/// enum of exactly 0 and 1 is a flag and also reads `false` and `true` (contract §11:
+/// `designated_place: true`).
 #[macro_export]
 macro_rules! numeric_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident {
@@ -16,7 +19,7 @@ macro_rules! numeric_enum {
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(into = "u8", try_from = "i64")]
+        #[serde(into = "u8", try_from = "crate::market::Code")]
         $vis enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
@@ -45,7 +48,68 @@ macro_rules! numeric_enum {
                 }
             }
         }
+
+        impl TryFrom<$crate::market::Code> for $name {
+            type Error = String;
+
+            fn try_from(code: $crate::market::Code) -> Result<Self, String> {
+                code.number([$($value),+].as_slice()).and_then($name::try_from)
+            }
+        }
     };
+}
+
+/// A [`numeric_enum`]'s value as it arrives: a number (or, through the lenient request
+/// reader, a digit string), or a boolean, which only a 0/1 flag takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A number.
+    Number(i64),
+    /// `true` or `false`.
+    Flag(bool),
+}
+
+impl Code {
+    /// The number this code stands for among an enum's `values`: a boolean is 1 or 0 when
+    /// the values are exactly 0 and 1, and refused otherwise.
+    pub fn number(self, values: &[i64]) -> Result<i64, String> {
+        match self {
+            Code::Number(number) => Ok(number),
+            Code::Flag(flag) if values == [0, 1] => Ok(i64::from(flag)),
+            Code::Flag(_) => Err(format!("must be one of {values:?}")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CodeVisitor;
+
+        impl serde::de::Visitor<'_> for CodeVisitor {
+            type Value = Code;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("an integer")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Code, E> {
+                Ok(Code::Number(value))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Code, E> {
+                i64::try_from(value)
+                    .map(Code::Number)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Code, E> {
+                Ok(Code::Flag(value))
+            }
+        }
+
+        // Through `deserialize_i64`, so the lenient reader turns digit strings into numbers.
+        deserializer.deserialize_i64(CodeVisitor)
+    }
 }
 
 /// Who performs an action, relative to the record acted on. Every state machine of the
@@ -157,32 +221,43 @@ impl PhotoView {
     }
 }
 
-/// Up to five photo ids (the seed's `illustration`: "最多 5 张"), no duplicates.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "Vec<u64>")]
-pub struct Illustration(Vec<u64>);
+/// One screenshot of an `illustration`: an `http(s)://` URL of 12–500 characters with no
+/// blanks or control characters. The course clients send the `path`s `POST /v1/file`
+/// answered them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ImageUrl(String);
 
-impl TryFrom<Vec<u64>> for Illustration {
+impl TryFrom<String> for ImageUrl {
     type Error = String;
 
-    fn try_from(ids: Vec<u64>) -> Result<Self, String> {
-        let mut unique = ids.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        if ids.len() > 5 {
-            Err("at most 5 photos".to_owned())
-        } else if unique.len() != ids.len() || ids.contains(&0) {
-            Err("must be distinct file ids".to_owned())
+    fn try_from(url: String) -> Result<Self, String> {
+        let url = url.trim();
+        let scheme = url.starts_with("http://") || url.starts_with("https://");
+        let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+        if scheme && clean && (12..=500).contains(&url.chars().count()) {
+            Ok(ImageUrl(url.to_owned()))
         } else {
-            Ok(Illustration(ids))
+            Err("must be an http(s) image URL of at most 500 characters".to_owned())
         }
     }
 }
 
+impl From<ImageUrl> for String {
+    fn from(url: ImageUrl) -> String {
+        url.0
+    }
+}
+
+/// The seed's `illustration` (refunds, ratings): "由可访问的外网图片 url 组成的数组 … 最多 5
+/// 张", up to five image URLs, stored and answered as the strings sent.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Illustration(BoundedVec<ImageUrl, 0, 5>);
+
 impl Illustration {
-    /// The file ids, in the client's order.
-    pub fn ids(&self) -> &[u64] {
-        &self.0
+    /// The URLs, in the client's order.
+    pub fn into_urls(self) -> Vec<String> {
+        self.0.into_inner().into_iter().map(String::from).collect()
     }
 }
 
@@ -223,10 +298,37 @@ mod tests {
 
     #[test]
     fn illustration_bounds() {
-        assert!(Illustration::try_from(vec![1, 2, 3, 4, 5]).is_ok());
-        assert!(Illustration::try_from(vec![1, 2, 3, 4, 5, 6]).is_err());
-        assert!(Illustration::try_from(vec![1, 1]).is_err());
-        assert!(Illustration::try_from(vec![0]).is_err());
+        let read = |json: &str| serde_json::from_str::<Illustration>(json);
+        let url = "\"http://127.0.0.1:8015/variants/1/ori.jpg\"";
+        let five = format!("[{}]", [url; 5].join(","));
+        assert_eq!(read(&five).unwrap().into_urls().len(), 5);
+        assert!(read(&format!("[{}]", [url; 6].join(","))).is_err());
+        assert!(read("[]").unwrap().into_urls().is_empty());
+        for bad in [
+            "[1]",
+            "[\"ftp://example.com/a.png\"]",
+            "[\"https://exa mple.com/a.png\"]",
+            "[\"/variants/1/ori.jpg\"]",
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        let long = format!("[\"https://example.com/{}\"]", "a".repeat(500));
+        assert!(read(&long).is_err());
         assert!(MarketRole::try_from(3).is_err());
+    }
+
+    #[test]
+    fn only_flags_take_booleans() {
+        use crate::service::{DesignatedPlace, ServiceType};
+        let read = |json: &str| crate::http::parse_json::<DesignatedPlace>(json.as_bytes());
+        assert_eq!(read("true"), Ok(DesignatedPlace::Yes));
+        assert_eq!(read("false"), Ok(DesignatedPlace::No));
+        assert_eq!(read("\"1\""), Ok(DesignatedPlace::Yes));
+        assert!(read("2").is_err());
+        assert!(crate::http::parse_json::<ServiceType>(b"true").is_err());
+        assert_eq!(
+            crate::http::parse_json::<ServiceType>(b"\"2\""),
+            Ok(ServiceType::Seeking)
+        );
     }
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::http::{PageNumber, PageSize};
-use crate::market::{Actor, Illustration, PhotoView};
+use crate::market::{Actor, Illustration};
 use crate::numeric_enum;
 use crate::order::{Order, OrderAction, OrderStatus};
 use crate::text::{BoundedText, PositiveInt};
@@ -74,9 +74,9 @@ pub struct Rating {
     pub score: Score,
     /// Text.
     pub content: String,
-    /// Photo file ids.
+    /// Photo URLs (the seed's `illustration`).
     #[serde(default)]
-    pub illustration: Vec<u64>,
+    pub illustration: Vec<String>,
     /// Status.
     pub status: RatingStatus,
     /// The consumer who wrote it (snapshot).
@@ -97,8 +97,8 @@ pub struct RatingView {
     pub score: Score,
     /// Text.
     pub content: String,
-    /// Photos.
-    pub illustration: Vec<PhotoView>,
+    /// Photo URLs.
+    pub illustration: Vec<String>,
     /// Status.
     pub status: RatingStatus,
     /// `YYYY-MM-DD HH:MM:SS`.
@@ -120,7 +120,7 @@ pub struct NewRating {
     pub score: Score,
     /// 1–500 characters.
     pub content: BoundedText<1, 500>,
-    /// Up to five ready files of the caller.
+    /// Up to five image URLs.
     #[serde(default)]
     pub illustration: Illustration,
 }
@@ -167,7 +167,7 @@ impl Rating {
             service_id: order.service.id,
             score: input.score,
             content: input.content.into_inner(),
-            illustration: input.illustration.ids().to_vec(),
+            illustration: input.illustration.into_urls(),
             status: RatingStatus::Shown,
             author: order.consumer.clone(),
             created_at: now,
@@ -194,12 +194,12 @@ impl Rating {
     }
 
     /// The seed object.
-    pub fn view(&self, asset_base_url: &str) -> RatingView {
+    pub fn view(&self) -> RatingView {
         RatingView {
             id: self.id,
             score: self.score,
             content: self.content.clone(),
-            illustration: PhotoView::all(&self.illustration, asset_base_url),
+            illustration: self.illustration.clone(),
             status: self.status,
             create_time: format_datetime(self.created_at),
             author: self.author.clone(),
@@ -234,20 +234,20 @@ pub struct RatingCreated {
     pub score: String,
     /// Text.
     pub content: String,
-    /// Photos.
-    pub illustration: Vec<PhotoView>,
+    /// Photo URLs.
+    pub illustration: Vec<String>,
     /// `YYYY-MM-DD HH:MM:SS`.
     pub create_time: String,
 }
 
 impl Rating {
     /// The create answer.
-    pub fn created(&self, asset_base_url: &str) -> RatingCreated {
+    pub fn created(&self) -> RatingCreated {
         RatingCreated {
             id: self.id.to_string(),
             score: self.score.0.to_string(),
             content: self.content.clone(),
-            illustration: PhotoView::all(&self.illustration, asset_base_url),
+            illustration: self.illustration.clone(),
             create_time: format_datetime(self.created_at),
         }
     }

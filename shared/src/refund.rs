@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::http::{PageNumber, PageSize};
-use crate::market::{Actor, Illustration, MarketRole, PhotoView};
+use crate::market::{Actor, Illustration, MarketRole};
 use crate::numeric_enum;
 use crate::order::{order_number, Order, OrderAction, OrderStatus, OrderView};
 use crate::text::{BoundedText, PositiveInt};
@@ -131,9 +131,9 @@ pub struct Refund {
     pub order_no: u64,
     /// The consumer's reason.
     pub reason: String,
-    /// Screenshot file ids.
+    /// Screenshot URLs (the seed's `illustration`).
     #[serde(default)]
-    pub illustration: Vec<u64>,
+    pub illustration: Vec<String>,
     /// Status.
     pub status: RefundStatus,
     /// The order refunded.
@@ -154,8 +154,8 @@ pub struct RefundView {
     pub order_no: u64,
     /// Reason.
     pub reason: String,
-    /// Screenshots.
-    pub illustration: Vec<PhotoView>,
+    /// Screenshot URLs.
+    pub illustration: Vec<String>,
     /// Status.
     pub status: RefundStatus,
     /// `YYYY-MM-DD HH:MM:SS`.
@@ -164,12 +164,15 @@ pub struct RefundView {
     pub service_order: OrderView,
 }
 
-/// The seed's refund detail: the list object plus both parties.
+/// The seed's refund detail: the list object plus both parties, and the screenshots also
+/// as `images`, the name the seed's detail example gives them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundDetail {
     /// The list object.
     #[serde(flatten)]
     pub refund: RefundView,
+    /// The screenshot URLs again.
+    pub images: Vec<String>,
     /// The service's publisher.
     pub publisher: UserView,
     /// The buyer.
@@ -203,7 +206,7 @@ impl Refund {
             id,
             order_no: order_number(now, id),
             reason: input.reason.into_inner(),
-            illustration: input.illustration.ids().to_vec(),
+            illustration: input.illustration.into_urls(),
             status: RefundStatus::Pending,
             order: frozen.clone(),
             created_at: now,
@@ -252,7 +255,7 @@ impl Refund {
             id: self.id,
             order_no: self.order_no,
             reason: self.reason.clone(),
-            illustration: PhotoView::all(&self.illustration, asset_base_url),
+            illustration: self.illustration.clone(),
             status: self.status,
             create_time: format_datetime(self.created_at),
             service_order: self.order.view(asset_base_url),
@@ -263,6 +266,7 @@ impl Refund {
     pub fn detail(&self, asset_base_url: &str) -> RefundDetail {
         RefundDetail {
             refund: self.view(asset_base_url),
+            images: self.illustration.clone(),
             publisher: self.order.service.publisher.clone(),
             consumer: self.order.consumer.clone(),
         }
@@ -276,7 +280,7 @@ pub struct NewRefund {
     pub order_id: PositiveInt,
     /// 1–500 characters.
     pub reason: BoundedText<1, 500>,
-    /// Up to five ready files of the caller.
+    /// Up to five image URLs.
     #[serde(default)]
     pub illustration: Illustration,
 }

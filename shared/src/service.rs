@@ -428,8 +428,8 @@ pub struct ServiceActionInput {
 /// `GET /v1/service/list`: optional filters and the page.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PublishedQuery {
-    /// Only this category.
-    #[serde(default)]
+    /// Only this category; 0 (the clients' "all" tab) is no filter.
+    #[serde(default, deserialize_with = "crate::category::category_filter")]
     pub category_id: Option<PositiveInt>,
     /// Only this type.
     #[serde(default, rename = "type")]

@@ -79,18 +79,56 @@ impl From<ICode> for String {
     }
 }
 
+/// An optional text field of a partial edit (`PUT /v1/user`): absent keeps the stored
+/// value, `null` or a blank string clears it, anything else must parse as `T`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Edit<T> {
+    /// Not sent: keep what is stored.
+    #[default]
+    Keep,
+    /// `null` or `""`: remove it.
+    Clear,
+    /// A new value.
+    Set(T),
+}
+
+impl<T> Edit<T> {
+    /// The field after this edit, given what is stored.
+    pub fn apply<S: From<T>>(self, stored: Option<S>) -> Option<S> {
+        match self {
+            Edit::Keep => stored,
+            Edit::Clear => None,
+            Edit::Set(value) => Some(value.into()),
+        }
+    }
+}
+
+impl<'de, T: TryFrom<String, Error = String>> Deserialize<'de> for Edit<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Option::<String>::deserialize(deserializer)? {
+            None => Ok(Edit::Clear),
+            Some(text) if text.trim().is_empty() => Ok(Edit::Clear),
+            Some(text) => T::try_from(text)
+                .map(Edit::Set)
+                .map_err(serde::de::Error::custom),
+        }
+    }
+}
+
 /// A positive integer in a request (ids, order numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "i64", into = "u64")]
 pub struct PositiveInt(u64);
 
 impl PositiveInt {
+    /// `value` if it is positive.
+    pub fn new(value: u64) -> Option<PositiveInt> {
+        (value > 0).then_some(PositiveInt(value))
+    }
+
     /// Parses a path segment or other text: a positive integer, or `None`.
     pub fn parse(raw: &str) -> Option<PositiveInt> {
-        raw.parse::<u64>()
-            .ok()
-            .filter(|value| *value > 0)
-            .map(PositiveInt)
+        raw.parse::<u64>().ok().and_then(PositiveInt::new)
     }
 
     /// The number.
@@ -226,6 +264,29 @@ mod tests {
         assert!(serde_json::from_str::<Ids>("[1,\"x\"]").is_err());
         assert!(serde_json::from_str::<Ids>("{}").is_err());
         assert!(Ids::default().0.is_empty());
+    }
+
+    #[test]
+    fn edits() {
+        #[derive(Deserialize)]
+        struct Profile {
+            #[serde(default)]
+            name: Edit<BoundedText<1, 4>>,
+        }
+        let read = |json: &str| serde_json::from_str::<Profile>(json).map(|p| p.name);
+        let stored = Some("old".to_owned());
+        assert_eq!(read("{}").unwrap().apply(stored.clone()), stored);
+        assert_eq!(
+            read(r#"{"name":null}"#).unwrap().apply(stored.clone()),
+            None
+        );
+        assert_eq!(read(r#"{"name":" "}"#).unwrap().apply(stored.clone()), None);
+        assert_eq!(
+            read(r#"{"name":"new"}"#).unwrap().apply(stored),
+            Some("new".to_owned())
+        );
+        assert!(read(r#"{"name":"too long"}"#).is_err());
+        assert!(read(r#"{"name":5}"#).is_err());
     }
 
     #[test]

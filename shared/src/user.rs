@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
-use crate::text::BoundedText;
+use crate::text::{BoundedText, Edit};
 
 /// A stored user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,34 +113,42 @@ impl From<Tel> for String {
     }
 }
 
-/// `PUT /v1/user`: the profile fields a user may change (never id, roles or company).
-#[derive(Debug, Clone, Deserialize)]
+/// `PUT /v1/user`: the profile fields a user may change (never id, roles or company). Every
+/// field is optional (contract §11: the profile page sends some of them): what is not
+/// sent keeps its value; `null` or `""` clears `real_name` and `tel`.
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ProfileUpdate {
     /// Nickname, 1–32 characters.
-    pub nickname: BoundedText<1, 32>,
+    #[serde(default)]
+    pub nickname: Option<BoundedText<1, 32>>,
     /// Avatar URL, up to 500 characters.
-    pub avatar: BoundedText<0, 500>,
-    /// Gender.
-    pub gender: Gender,
-    /// Real name, up to 32 characters; null or absent clears it.
     #[serde(default)]
-    pub real_name: Option<BoundedText<0, 32>>,
-    /// Phone; null or absent clears it.
+    pub avatar: Option<BoundedText<0, 500>>,
+    /// Gender; 0 (unknown) is what WeChat gives a user who did not say.
     #[serde(default)]
-    pub tel: Option<Tel>,
+    pub gender: Option<Gender>,
+    /// Real name, up to 32 characters.
+    #[serde(default)]
+    pub real_name: Edit<BoundedText<1, 32>>,
+    /// Phone.
+    #[serde(default)]
+    pub tel: Edit<Tel>,
 }
 
 impl ProfileUpdate {
     /// `user` with this update applied.
     pub fn apply(self, mut user: User) -> User {
-        user.nickname = self.nickname.into_inner();
-        user.avatar = self.avatar.into_inner();
-        user.gender = self.gender.into();
-        user.real_name = self
-            .real_name
-            .map(BoundedText::into_inner)
-            .filter(|name| !name.is_empty());
-        user.tel = self.tel.map(String::from);
+        if let Some(nickname) = self.nickname {
+            user.nickname = nickname.into_inner();
+        }
+        if let Some(avatar) = self.avatar {
+            user.avatar = avatar.into_inner();
+        }
+        if let Some(gender) = self.gender {
+            user.gender = gender.into();
+        }
+        user.real_name = self.real_name.apply(user.real_name);
+        user.tel = self.tel.apply(user.tel);
         user
     }
 }
@@ -177,6 +185,11 @@ mod tests {
         let updated = update.apply(user);
         assert_eq!((updated.id, updated.roles.clone()), (7, vec![Role::Admin]));
         assert_eq!((updated.nickname.as_str(), updated.gender), ("沁塵", 1));
-        assert_eq!(updated.real_name, None);
+        assert_eq!(updated.real_name.as_deref(), Some("x"), "not sent: kept");
+        let partial: ProfileUpdate =
+            serde_json::from_str(r#"{"gender":0,"real_name":""}"#).unwrap();
+        let updated = partial.apply(updated);
+        assert_eq!((updated.nickname.as_str(), updated.gender), ("沁塵", 0));
+        assert_eq!(updated.real_name, None, "\"\" clears");
     }
 }

@@ -266,7 +266,7 @@ pub async fn ready_file(state: &AppState, owner: u64) -> Result<u64, ApiError> {
     let id = store.next_id("file").await?;
     let record = shared::file::FileRecord {
         id,
-        owner_id: owner,
+        owner_id: Some(owner),
         key: shared::file::upload_key(owner, id),
         content_type: "image/jpeg".to_owned(),
         size: 1024,
@@ -278,6 +278,7 @@ pub async fn ready_file(state: &AppState, owner: u64) -> Result<u64, ApiError> {
         created_at: state.now(),
         claim: None,
         claimed_until: None,
+        expires_at: None,
     };
     store.create_file(&record).await?;
     Ok(id)

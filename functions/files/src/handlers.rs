@@ -1,13 +1,14 @@
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
 use axum::response::IntoResponse;
+use image_variants::{make_variants, Rejection};
 use shared::auth::Role;
 use shared::file::{FileRecord, PresignRequest};
-use shared::http::{created, ok, CurrentUser, IdPath, JsonBody};
+use shared::http::{created, ok, CurrentUser, IdPath, JsonBody, MaybeUser};
 use shared::{ApiError, AppState};
 
 use crate::multipart::read_uploads;
-use crate::storage::{presign_put, put_original, Uploaded};
+use crate::storage::{presign_put, Uploaded};
 
 /// `POST /v1/file/presign {files:[{key, content_type, size}]}` → 201, per file
 /// `{id, key, upload_url, method, headers, expires_in}`.
@@ -31,26 +32,40 @@ pub async fn presign(
     Ok(created(answers))
 }
 
-/// The seed's multipart `POST /v1/file` (fields `file1..fileN`) → 201 `[{id, key, path}]`.
+/// The seed's multipart `POST /v1/file` (fields `file1..fileN`, any names) → 201
+/// `[{id, key, path}]`. A token is taken when sent (the uploader owns the files), not
+/// required (the course clients send none: the first signed-in user to attach a file
+/// claims it). The variants are written before the answer, so `path` loads and `id`
+/// attaches at once; a part that is not a usable image is 10004 (10006 above 40 MP), and
+/// nothing is recorded.
 pub async fn upload(
     State(state): State<AppState>,
-    user: CurrentUser,
+    MaybeUser(user): MaybeUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let parts = read_uploads(multipart.map_err(|_| ApiError::NoFile)?).await?;
     let ids = state.store().next_ids("file", parts.len()).await?;
-    let records: Vec<FileRecord> = ids
-        .iter()
-        .zip(&parts)
-        .map(|(id, part)| FileRecord::pending(*id, user.id, &part.spec, state.now()))
-        .collect();
-    state.store().create_files(&records).await?;
-    let mut answers = Vec::with_capacity(records.len());
-    for (record, part) in records.iter().zip(parts) {
-        put_original(&state, record, part.bytes).await?;
-        answers.push(Uploaded::new(&state, record, part.spec.key));
+    let owner = user.map(|user| user.id);
+    let mut records = Vec::with_capacity(parts.len());
+    let mut answers = Vec::with_capacity(parts.len());
+    for (id, part) in ids.into_iter().zip(parts) {
+        let size = make_variants(&state, id, part.bytes)
+            .await?
+            .map_err(refused)?;
+        let record = FileRecord::uploaded(id, owner, &part.spec, size, state.now());
+        answers.push(Uploaded::new(&state, &record, part.spec.key.clone()));
+        records.push(record);
     }
+    state.store().create_files(&records).await?;
     Ok(created(answers))
+}
+
+/// The seed's code for an original the image code refuses.
+fn refused(rejection: Rejection) -> ApiError {
+    match rejection {
+        Rejection::TooLarge | Rejection::TooManyPixels { .. } => ApiError::FileTooLarge,
+        Rejection::NotAnImage | Rejection::Corrupt(_) => ApiError::FileType,
+    }
 }
 
 /// `GET /v1/file/{id}` → `{id, key, status, path, photo}`: the owner's or an admin's view.

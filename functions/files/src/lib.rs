@@ -1,7 +1,8 @@
-//! Uploads: `POST /v1/file/presign` (presigned S3 PUTs, the way clients should upload),
-//! the seed's multipart `POST /v1/file`, and `GET /v1/file/{id}`. Both upload routes put
-//! the original under `uploads/{user_id}/{file_id}`, where the `image-variants` function
-//! picks it up.
+//! Uploads: `POST /v1/file/presign` (presigned S3 PUTs of originals to
+//! `uploads/{user_id}/{file_id}`, where the `image-variants` function picks them up), the
+//! seed's multipart `POST /v1/file` (variants made before it answers, with the same image
+//! code), and `GET /v1/file/{id}`. This function also takes every request no route matched
+//! (API Gateway's `$default`, the local router's catch-all): see [`collapsing_slashes`].
 
 mod handlers;
 mod multipart;
@@ -11,15 +12,16 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use shared::file::MAX_MULTIPART_BYTES;
-use shared::http::with_envelope;
+use shared::http::{collapsing_slashes, with_envelope};
 use shared::AppState;
 
 /// Room for the multipart framing around [`MAX_MULTIPART_BYTES`] of files.
 const MULTIPART_OVERHEAD: usize = 64 * 1024;
 
-/// `POST /v1/file`, `POST /v1/file/presign`, `GET /v1/file/{id}`.
+/// `POST /v1/file`, `POST /v1/file/presign`, `GET /v1/file/{id}`, and whatever no route
+/// matched.
 pub fn router(state: AppState) -> Router {
-    with_envelope(
+    collapsing_slashes(with_envelope(
         Router::new()
             .route("/v1/file", post(handlers::upload))
             .route("/v1/file/presign", post(handlers::presign))
@@ -28,5 +30,5 @@ pub fn router(state: AppState) -> Router {
                 MAX_MULTIPART_BYTES as usize + MULTIPART_OVERHEAD,
             ))
             .with_state(state),
-    )
+    ))
 }

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
 use aws_sdk_s3::presigning::PresigningConfig;
-use aws_sdk_s3::primitives::ByteStream;
 use serde::Serialize;
 use shared::file::{FileRecord, Variant, PRESIGN_TTL_SECONDS};
 use shared::{ApiError, AppState};
@@ -70,30 +69,7 @@ fn signed_headers(uri: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Stores an original received through the API (10007 when S3 refuses).
-pub async fn put_original(
-    state: &AppState,
-    record: &FileRecord,
-    bytes: Vec<u8>,
-) -> Result<(), ApiError> {
-    let bucket = state.bucket().map_err(|_| ApiError::FileSaveFailed)?;
-    state
-        .s3()
-        .put_object()
-        .bucket(bucket)
-        .key(&record.key)
-        .content_type(&record.content_type)
-        .body(ByteStream::from(bytes))
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(|error| {
-            tracing::error!(key = %record.key, error = %aws_sdk_s3::error::DisplayErrorContext(&error), "storing original failed");
-            ApiError::FileSaveFailed
-        })
-}
-
-/// The seed's answer per uploaded file: `{id, key, path}`; `path` serves once processed.
+/// The seed's answer per uploaded file: `{id, key, path}`, `path` the full-size variant.
 #[derive(Debug, Serialize)]
 pub struct Uploaded {
     id: u64,

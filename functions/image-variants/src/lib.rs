@@ -1,8 +1,11 @@
 //! The image pipeline: on each S3 `ObjectCreated` under `uploads/`, validate the original,
 //! write `variants/{file_id}/{ori,big,mid,sml}.jpg`, and mark the file `ready` or `failed`.
-//! [`variants`] is the pure image code; [`pipeline`] is the S3 and table glue.
+//! [`variants`] is the pure image code; [`pipeline`] is the S3 and table glue. The `files`
+//! function links this library for the multipart `POST /v1/file`, which makes its variants
+//! before it answers ([`make_variants`]); no other function does.
 
 pub mod pipeline;
 pub mod variants;
 
-pub use pipeline::{handle, process, Outcome};
+pub use pipeline::{handle, make_variants, process, Outcome};
+pub use variants::Rejection;

@@ -76,7 +76,7 @@ pub async fn process(
     let Some(file) = store
         .file(id)
         .await?
-        .filter(|file| file.owner_id == owner_id)
+        .filter(|file| file.owner_id == Some(owner_id))
     else {
         return Ok(skipped(key, "no file record for this key"));
     };
@@ -98,11 +98,8 @@ pub async fn process(
         return Ok(skipped(key, "another delivery claimed it"));
     }
     let outcome = match read_original(state, key, etag).await? {
-        Ok(bytes) => match tokio::task::spawn_blocking(move || render(&bytes))
-            .await
-            .map_err(ApiError::internal)?
-        {
-            Ok(variants) => write_variants(state, id, &variants).await?,
+        Ok(bytes) => match make_variants(state, id, bytes).await? {
+            Ok((width, height)) => FileOutcome::Ready { width, height },
             Err(rejection) => FileOutcome::Failed {
                 reason: rejection.to_string(),
             },
@@ -166,12 +163,29 @@ async fn read_original(
     Ok(Ok(bytes.to_vec()))
 }
 
-/// Writes the four variants (concurrently) and answers the `ready` outcome.
+/// Renders the variants of file `id` from its `original` (on a blocking thread) and writes
+/// them: the pixel size of `ori`, or why the original is refused. The one image path of the
+/// product: the upload event's pipeline and the multipart `POST /v1/file` both come here.
+pub async fn make_variants(
+    state: &AppState,
+    id: u64,
+    original: Vec<u8>,
+) -> Result<Result<(u32, u32), Rejection>, ApiError> {
+    let rendered = tokio::task::spawn_blocking(move || render(&original))
+        .await
+        .map_err(ApiError::internal)?;
+    match rendered {
+        Ok(variants) => write_variants(state, id, &variants).await.map(Ok),
+        Err(rejection) => Ok(Err(rejection)),
+    }
+}
+
+/// Writes the four variants (concurrently); answers the size of `ori`.
 async fn write_variants(
     state: &AppState,
     id: u64,
     variants: &[Encoded],
-) -> Result<FileOutcome, ApiError> {
+) -> Result<(u32, u32), ApiError> {
     let bucket = state.bucket()?;
     let puts = variants.iter().map(|encoded| {
         state
@@ -193,10 +207,7 @@ async fn write_variants(
     let ori = variants
         .first()
         .ok_or_else(|| ApiError::internal("no variants"))?;
-    Ok(FileOutcome::Ready {
-        width: ori.width,
-        height: ori.height,
-    })
+    Ok((ori.width, ori.height))
 }
 
 /// The original (with whatever metadata it carried) is not kept once `ori` exists; a

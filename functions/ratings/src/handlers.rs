@@ -18,7 +18,7 @@ pub async fn create(
         .store()
         .rate_order(user.id, input, state.now())
         .await?;
-    Ok(created(rating.created(&state.config().asset_base_url)))
+    Ok(created(rating.created()))
 }
 
 /// `GET /v1/rating/order?order_id=`: the order's rating; 10008 when there is none, or when
@@ -34,7 +34,7 @@ pub async fn of_order(
         .await?
         .filter(|rating| rating.status == RatingStatus::Shown || rating.author.id == user.id)
         .ok_or(ApiError::NotFound)?;
-    Ok(ok(rating.view(&state.config().asset_base_url)))
+    Ok(ok(rating.view()))
 }
 
 /// `GET /v1/rating/service?service_id=&page=&count=`: the service's shown ratings.
@@ -48,8 +48,7 @@ pub async fn of_service(
         .store()
         .service_ratings(query.service_id.get(), page)
         .await?;
-    let base = &state.config().asset_base_url;
-    Ok(ok(ratings.map(|rating| rating.view(base))))
+    Ok(ok(ratings.map(|rating| rating.view())))
 }
 
 /// `POST /v1/admin/rating/{id}/status` `{status}`: hide, hold or show a rating.

@@ -3,7 +3,7 @@ use axum::response::IntoResponse;
 use serde_json::json;
 use shared::auth::Role;
 use shared::http::{created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams};
-use shared::market::{Actor, PhotoView};
+use shared::market::Actor;
 use shared::refund::{
     MyRefundsQuery, NewRefund, OpenRefundsQuery, RefundAction, RefundActionInput,
 };
@@ -20,12 +20,11 @@ pub async fn request(
         .store()
         .request_refund(user.id, input, state.now())
         .await?;
-    let base = &state.config().asset_base_url;
     Ok(created(json!({
         "id": refund.id.to_string(),
         "order_no": refund.order_no,
         "reason": refund.reason,
-        "illustration": PhotoView::all(&refund.illustration, base),
+        "illustration": refund.illustration,
     })))
 }
 

@@ -22,8 +22,9 @@ use crate::user::UserView;
 /// How often a grab is tried again when a concurrent grab changed the task first.
 const GRAB_ATTEMPTS: u64 = 25;
 
-/// The photos of the files `ids` (in order), each a ready file of `owner`; 10000 naming
-/// `field` otherwise. One BatchGetItem; none when there are no ids.
+/// The photos of the files `ids` (in order), each a ready file of `owner` or one nobody
+/// owns, which `owner` then claims; 10000 naming `field` otherwise. One BatchGetItem; none
+/// when there are no ids.
 pub async fn attach_photos(
     state: &AppState,
     owner: u64,
@@ -34,7 +35,8 @@ pub async fn attach_photos(
         return Ok(Vec::new());
     }
     let files = state.store().files(ids).await?;
-    ids.iter()
+    let photos = ids
+        .iter()
         .map(|id| {
             let file = files
                 .iter()
@@ -43,7 +45,9 @@ pub async fn attach_photos(
             file.check_attachable(owner, field)?;
             Ok(file.photo(&state.config().asset_base_url))
         })
-        .collect()
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    state.store().claim_files(&files, owner, field).await?;
+    Ok(photos)
 }
 
 /// Publishes `request` as a task of `caller`, pending audit; answers its id.

@@ -98,7 +98,7 @@ fn plain(error: ApiError) -> ErrorBody {
 /// panics answer 10025, and every error carries `request`.
 pub fn with_envelope(router: Router) -> Router {
     router
-        .fallback(|| async { ApiError::NotFound })
+        .fallback(super::fallback::unmatched)
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!(error_code = 10025, "handler panicked");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

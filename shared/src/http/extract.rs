@@ -3,6 +3,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use super::lenient::Lenient;
 use crate::error::ApiError;
 use crate::text::PositiveInt;
 
@@ -36,11 +37,18 @@ pub async fn read_json<S: Send + Sync, T: DeserializeOwned>(
     parse_json(bytes)
 }
 
-/// Parses JSON, naming the path of the first bad field in the error. Clients with another
-/// error format (mobilization) map the [`ApiError::Validation`] into theirs.
+/// Parses JSON as the real clients send it ([`Lenient`]: digit strings for integers, 0/1
+/// for booleans, no arrays for objects), naming the path of the first bad field in the
+/// error. Clients with another error format (mobilization) map the [`ApiError::Validation`]
+/// into theirs.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(naming_the_field)
+    let value =
+        serde_path_to_error::deserialize(Lenient(&mut *deserializer)).map_err(naming_the_field)?;
+    deserializer
+        .end()
+        .map_err(|error| ApiError::Validation(error.to_string()))?;
+    Ok(value)
 }
 
 /// Query-string parameters, with the same 10000 rule as [`JsonBody`].
@@ -56,9 +64,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
 }
 
 /// Parses a query string, naming the first bad parameter in the error (like [`parse_json`]).
+/// A parameter with an empty value is not given: clients send `category_id=&type=` and
+/// `status=` for "all" (contract §11).
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let given = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            form_urlencoded::parse(query.as_bytes()).filter(|(_, value)| !value.is_empty()),
+        )
+        .finish();
     let deserializer =
-        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(given.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(naming_the_field)
 }
 
@@ -125,6 +140,31 @@ mod tests {
     fn malformed_json_is_a_validation_error() {
         let text = message(parse_json(br#"{"i_code":"#));
         assert!(text.contains("EOF"), "{text}");
+    }
+
+    #[test]
+    fn digit_strings_and_trailing_text() {
+        let login: Login = parse_json(br#"{"i_code":"a","order_no":"7"}"#).unwrap();
+        assert_eq!(login.order_no, 7);
+        let text = message(parse_json(br#"{"i_code":"a","order_no":7} x"#));
+        assert!(text.contains("trailing"), "{text}");
+        let text = message(parse_json(br#"["admin-demo",20260101]"#));
+        assert!(text.contains("invalid type: sequence"), "{text}");
+    }
+
+    #[test]
+    fn empty_query_values_are_not_given() {
+        #[derive(Debug, Deserialize)]
+        struct Filter {
+            category_id: Option<u64>,
+            page: u32,
+        }
+        let filter: Filter = parse_query("category_id=&type=&page=2").unwrap();
+        assert_eq!((filter.category_id, filter.page), (None, 2));
+        match parse_query::<Filter>("category_id=x&page=1") {
+            Err(ApiError::Validation(text)) => assert!(text.starts_with("category_id"), "{text}"),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
     }
 
     #[test]

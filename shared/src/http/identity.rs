@@ -77,6 +77,25 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
+/// The caller of a public route that takes a token when one is sent (`POST /v1/file`): no
+/// token, or an empty one (clients send `token:` before login), is `None`; a bad token is
+/// still 10002.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if bearer_token(&parts.headers).is_none() {
+            return Ok(MaybeUser(None));
+        }
+        CurrentUser::from_request_parts(parts, state)
+            .await
+            .map(|user| MaybeUser(Some(user)))
+    }
+}
+
 /// A caller whose token carries the `admin` role (else 10010).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdminUser(pub CurrentUser);

@@ -3,12 +3,16 @@
 
 mod envelope;
 mod extract;
+mod fallback;
 mod identity;
+mod lenient;
 mod page;
 mod status;
 
 pub use envelope::{created, envelope_layer, ok, with_envelope, Created, Envelope};
 pub use extract::{parse_json, parse_query, read_json, IdPath, JsonBody, QueryParams};
-pub use identity::{bearer_token, AdminUser, CurrentUser};
+pub use fallback::{collapse_slashes, collapsing_slashes, unmatched};
+pub use identity::{bearer_token, AdminUser, CurrentUser, MaybeUser};
+pub use lenient::Lenient;
 pub use page::{Page, PageNumber, PageQuery, PageSize, MAX_PAGE_SIZE};
 pub use status::{with_status_errors, StatusError};

@@ -21,6 +21,28 @@ impl Store {
         self.batch_get(&keys).await
     }
 
+    /// Makes `user_id` the owner of every file of `files` (as read) that nobody owns yet,
+    /// each by one write conditioned on it still being unowned, and ends its expiry. 10000
+    /// naming `field` when another user claimed one first. Files already owned are not
+    /// written: attaching them costs nothing extra.
+    pub async fn claim_files(
+        &self,
+        files: &[FileRecord],
+        user_id: u64,
+        field: &str,
+    ) -> Result<(), ApiError> {
+        for file in files.iter().filter(|file| file.needs_claim()) {
+            let update = self
+                .update(&file_key(file.id))
+                .update_expression("SET owner_id = :user REMOVE expires_at")
+                .condition_expression("attribute_not_exists(owner_id) OR owner_id = :user")
+                .expression_attribute_values(":user", n(user_id));
+            let taken = ApiError::invalid(field, format!("file {} is not yours", file.id));
+            self.apply::<FileRecord>(update, taken).await?;
+        }
+        Ok(())
+    }
+
     /// Records a new file.
     pub async fn create_file(&self, file: &FileRecord) -> Result<(), ApiError> {
         self.put_new(&file_key(file.id), file, ApiError::FileSaveFailed)

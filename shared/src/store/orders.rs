@@ -5,14 +5,12 @@
 use std::sync::Mutex;
 
 use super::aggregate::{retry, Aggregate, Txn};
-use super::files::file_key;
 use super::services::{service_items, service_key};
 use super::users::user_key;
 use super::{id_sort_key, Index, ItemKey, Store};
 use crate::error::ApiError;
-use crate::file::FileRecord;
 use crate::http::{Page, PageQuery};
-use crate::market::{check_attachable, MarketRole};
+use crate::market::MarketRole;
 use crate::order::{NewOrder, Order, OrderAction, OrderStatus};
 use crate::service::Service;
 use crate::user::{User, UserView};
@@ -164,28 +162,14 @@ impl Store {
             .await
     }
 
-    /// Order `order_id` and the caller's photos `photos`, read in one BatchGetItem: 10008
-    /// when there is no such order; `validate` decides on the order first, then every photo
-    /// must be a ready file of `user_id` (10000 naming `field`).
-    pub async fn order_with_photos(
+    /// Order `order_id` (10008 when there is none), once `validate` accepts it.
+    pub async fn order_deciding(
         &self,
         order_id: u64,
-        photos: &[u64],
-        user_id: u64,
-        field: &str,
         validate: impl FnOnce(&Order) -> Result<(), ApiError>,
     ) -> Result<Order, ApiError> {
-        let order_at = order_key(order_id);
-        let mut keys = vec![order_at.clone()];
-        keys.extend(photos.iter().map(|id| file_key(*id)));
-        let fetched = self.get_many(&keys).await?;
-        let order: Order = fetched.take(&order_at)?.ok_or(ApiError::NotFound)?;
+        let order = self.order(order_id).await?.ok_or(ApiError::NotFound)?;
         validate(&order)?;
-        let files: Vec<FileRecord> = photos
-            .iter()
-            .filter_map(|id| fetched.take(&file_key(*id)).transpose())
-            .collect::<Result<_, _>>()?;
-        check_attachable(&files, photos, user_id, field)?;
         Ok(order)
     }
 

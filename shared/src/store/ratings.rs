@@ -52,7 +52,7 @@ impl Store {
         self.get(&rating_key(id)).await
     }
 
-    /// `POST /v1/rating`: reads the order and the photos in one BatchGetItem, decides
+    /// `POST /v1/rating`: reads the order, decides
     /// (contract §9), then writes the rating, the order's move 3 → 4 and the service's
     /// score sum and count in one transaction conditioned on the order's version. Of racing
     /// ratings of one order one is written; the others, deciding again, get 10021.
@@ -63,13 +63,9 @@ impl Store {
         now: i64,
     ) -> Result<Rating, ApiError> {
         let order = self
-            .order_with_photos(
-                input.order_id.get(),
-                input.illustration.ids(),
-                user_id,
-                "illustration",
-                |order| Rating::write(order, user_id, input.clone(), 0, now).map(drop),
-            )
+            .order_deciding(input.order_id.get(), |order| {
+                Rating::write(order, user_id, input.clone(), 0, now).map(drop)
+            })
             .await?;
         let id = self.next_id("rating").await?;
         self.write_on_order(order, ApiError::RatingFailed, |order, txn| {

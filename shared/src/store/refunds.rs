@@ -70,7 +70,7 @@ impl Store {
         self.get(&refund_key(id)).await
     }
 
-    /// `POST /v1/refund`: reads the order and the screenshots in one BatchGetItem, decides
+    /// `POST /v1/refund`: reads the order, decides
     /// (contract §9), and writes the refund with the order frozen in one transaction
     /// conditioned on the order's version: of racing requests, one opens a refund and the
     /// others, deciding again, get 10013. 10008 when there is no such order.
@@ -81,13 +81,9 @@ impl Store {
         now: i64,
     ) -> Result<Refund, ApiError> {
         let order = self
-            .order_with_photos(
-                input.order_id.get(),
-                input.illustration.ids(),
-                user_id,
-                "illustration",
-                |order| Refund::request(order, user_id, input.clone(), 0, now).map(drop),
-            )
+            .order_deciding(input.order_id.get(), |order| {
+                Refund::request(order, user_id, input.clone(), 0, now).map(drop)
+            })
             .await?;
         let id = self.next_id("refund").await?;
         self.write_on_order(order, ApiError::RefundAlreadyOpen, |order, txn| {

@@ -125,7 +125,8 @@ impl Store {
     }
 
     /// The category (10000 when missing), the caller and the cover file (10000 unless a
-    /// ready file of theirs) of a service input, in one BatchGetItem.
+    /// ready file of theirs, or one nobody owns, which they claim) of a service input, in
+    /// one BatchGetItem.
     async fn service_parts(
         &self,
         user_id: u64,
@@ -144,6 +145,7 @@ impl Store {
             .ok_or(ApiError::InvalidToken)?;
         let files: Vec<FileRecord> = fetched.take(&file_key(cover))?.into_iter().collect();
         check_attachable(&files, &[cover], user_id, "cover_image_id")?;
+        self.claim_files(&files, user_id, "cover_image_id").await?;
         Ok((CategoryView::from(&category), UserView::from(&user)))
     }
 
