@@ -21,6 +21,22 @@ pub struct Route {
     pub path: String,
 }
 
+/// The path of the local router's catch-all, which stands for API Gateway's `$default`
+/// route: every request no other route matches.
+pub const CATCH_ALL: &str = "/{*path}";
+
+/// The methods the catch-all takes.
+pub const CATCH_ALL_METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
+
+/// The catch-all routes of `function`.
+fn catch_all(function: &str) -> impl Iterator<Item = Route> + '_ {
+    CATCH_ALL_METHODS.iter().map(move |method| Route {
+        function: function.to_owned(),
+        method: (*method).to_owned(),
+        path: CATCH_ALL.to_owned(),
+    })
+}
+
 /// Builds a function's router over the shared state.
 pub type RouterFn = fn(AppState) -> Router;
 
@@ -114,11 +130,17 @@ pub fn template_routes() -> Result<BTreeSet<Route>, String> {
                     .and_then(|v| v.as_str())
                     .map(str::to_owned)
             };
-            routes.insert(Route {
-                function: function.to_owned(),
-                method: field("Method").unwrap_or_default().to_uppercase(),
-                path: field("Path").unwrap_or_default(),
-            });
+            match (field("Method"), field("Path")) {
+                // No method and path: SAM's $default route.
+                (None, None) => routes.extend(catch_all(function)),
+                (method, path) => {
+                    routes.insert(Route {
+                        function: function.to_owned(),
+                        method: method.unwrap_or_default().to_uppercase(),
+                        path: path.unwrap_or_default(),
+                    });
+                }
+            }
         }
     }
     Ok(routes)
@@ -130,6 +152,10 @@ pub fn source_routes() -> Result<BTreeSet<Route>, String> {
     for (function, _) in functions() {
         let path = workspace_root().join(format!("functions/{function}/src/lib.rs"));
         let source = std::fs::read_to_string(&path).map_err(|error| error.to_string())?;
+        // The router wrapped in `collapsing_slashes` is the one that takes the catch-all.
+        if source.contains("collapsing_slashes(") {
+            routes.extend(catch_all(function));
+        }
         for declaration in source.split(".route(").skip(1) {
             let Some(rest) = declaration.trim_start().strip_prefix('"') else {
                 continue;
@@ -177,9 +203,11 @@ fn balanced_prefix(text: &str) -> &str {
     text
 }
 
-/// Finds the function serving a request, the way API Gateway matches routes.
+/// Finds the function serving a request, the way API Gateway matches routes: a request no
+/// route matches by path and method goes to the catch-all (`$default`).
 pub struct Dispatcher {
     paths: matchit::Router<BTreeMap<String, String>>,
+    catch_all: BTreeMap<String, String>,
 }
 
 impl Dispatcher {
@@ -192,19 +220,24 @@ impl Dispatcher {
                 .or_default()
                 .insert(route.method.clone(), route.function.clone());
         }
+        let catch_all = by_path.remove(CATCH_ALL).unwrap_or_default();
         let mut paths = matchit::Router::new();
         for (path, methods) in by_path {
             paths
                 .insert(path, methods)
                 .map_err(|error| error.to_string())?;
         }
-        Ok(Dispatcher { paths })
+        Ok(Dispatcher { paths, catch_all })
     }
 
     /// The function serving `method path`, if any.
     pub fn function(&self, method: &str, path: &str) -> Option<&str> {
-        let matched = self.paths.at(path).ok()?;
-        matched.value.get(method).map(String::as_str)
+        let matched = self
+            .paths
+            .at(path)
+            .ok()
+            .and_then(|matched| matched.value.get(method));
+        matched.or_else(|| self.catch_all.get(method)).map(String::as_str)
     }
 }
 

@@ -25,16 +25,17 @@ pub fn endpoint() -> &'static str {
     })
 }
 
-/// The `s3s-fs` binary: `S3S_FS`, else `~/.cargo/bin/s3s-fs` when present, else the PATH.
+/// The `s3s-fs` binary: `S3S_FS`, else the one `scripts/install-deps` put in the project's
+/// cache (`~/.cache/homemaking/bin`), else the PATH.
 pub fn binary() -> PathBuf {
     if let Ok(path) = std::env::var("S3S_FS") {
         return PathBuf::from(path);
     }
-    let cargo_bin = std::env::var("CARGO_HOME")
+    let cached = std::env::var("XDG_CACHE_HOME")
         .map(PathBuf::from)
-        .or_else(|_| std::env::var("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-        .map(|home| home.join("bin/s3s-fs"));
-    match cargo_bin {
+        .or_else(|_| std::env::var("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .map(|cache| cache.join("homemaking/bin/s3s-fs"));
+    match cached {
         Ok(path) if path.is_file() => path,
         _ => PathBuf::from("s3s-fs"),
     }

@@ -50,7 +50,11 @@ pub async fn upload(
     let mut answers = Vec::with_capacity(parts.len());
     for (id, part) in ids.into_iter().zip(parts) {
         let size = make_variants(&state, id, part.bytes)
-            .await?
+            .await
+            .map_err(|error| {
+                tracing::error!(id, %error, "writing variants failed");
+                ApiError::FileSaveFailed
+            })?
             .map_err(refused)?;
         let record = FileRecord::uploaded(id, owner, &part.spec, size, state.now());
         answers.push(Uploaded::new(&state, &record, part.spec.key.clone()));

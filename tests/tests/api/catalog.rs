@@ -101,7 +101,7 @@ async fn unknown_category_is_10008_and_bad_input_10000() {
     for body in [
         json!({"name": ""}),
         json!({"name": "x".repeat(21)}),
-        json!({"name": "x", "sort": "1"}),
+        json!({"name": "x", "sort": "one"}),
         json!({}),
     ] {
         app.post("/v1/admin/category", body)

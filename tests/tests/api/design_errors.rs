@@ -433,7 +433,7 @@ async fn step_route_errors() {
         (
             &cast.company,
             "first-draft-audit",
-            json!({"approve": 1}),
+            json!({"approve": 2}),
             invalid,
         ),
         (

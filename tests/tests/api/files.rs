@@ -424,11 +424,12 @@ async fn post_form(
 }
 
 #[tokio::test]
-async fn multipart_upload_answers_the_seed_shape_and_runs_the_pipeline() {
+async fn multipart_upload_answers_the_seed_shape_once_the_variants_exist() {
     let app = TestApp::new().await;
     let (token, user) = app.member(&[], None).await;
     let photo = jpeg(1000, 500);
     let png = encode(&split_frame(300, 300), ImageFormat::Png);
+    app.calls();
     let response = post_form(
         &app,
         Some(&token),
@@ -440,6 +441,7 @@ async fn multipart_upload_answers_the_seed_shape_and_runs_the_pipeline() {
     )
     .await;
     response.assert_ok(201);
+    assert_eq!(app.calls(), ["UpdateItem", "TransactWriteItems"]);
     let data = response.data().as_array().unwrap().clone();
     assert_eq!(data.len(), 2);
     assert_eq!(data[0]["key"], "file1");
@@ -449,30 +451,51 @@ async fn multipart_upload_answers_the_seed_shape_and_runs_the_pipeline() {
         data[0]["path"],
         format!("http://assets.test/variants/{id}/ori.jpg")
     );
-    let key = format!("uploads/{user}/{id}");
-    let head = app
-        .state
-        .s3()
-        .head_object()
-        .bucket(app.state.bucket().unwrap())
-        .key(&key)
-        .send()
-        .await
-        .unwrap();
-    let etag = head.e_tag().unwrap().to_owned();
-    assert_eq!(
-        deliver(&app, &key, &etag, "d1").await,
-        Outcome::Ready { id }
-    );
+    // Ready at once: the variants are in the bucket, the record says so, no original is
+    // kept and no upload event will follow.
     assert_eq!(variant(&app, id, "mid").await.dimensions(), (960, 480));
+    assert_eq!(variant(&app, id, "ori").await.dimensions(), (1000, 500));
+    let record = app.state.store().file(id).await.unwrap().unwrap();
+    assert_eq!(record.status, FileStatus::Ready);
+    assert_eq!((record.owner_id, record.expires_at), (Some(user), None));
+    assert_eq!(object(&app, &format!("uploads/{user}/{id}")).await, None);
 }
 
 #[tokio::test]
-async fn multipart_needs_a_token() {
+async fn multipart_without_a_token_is_unowned_until_first_used() {
     let app = TestApp::new().await;
-    post_form(&app, None, &[("file1", "a.jpg", "image/jpeg", b"x")])
+    let response = post_form(&app, None, &[("0", "tmp.jpg", "image/jpeg", &jpeg(64, 48))]).await;
+    response.assert_ok(201);
+    let id = response.data()[0]["id"].as_u64().unwrap();
+    let record = app.state.store().file(id).await.unwrap().unwrap();
+    assert_eq!(record.owner_id, None);
+    assert_eq!(
+        record.expires_at,
+        Some(record.created_at + shared::file::UNCLAIMED_TTL_SECONDS),
+        "unclaimed uploads expire after a day"
+    );
+    // Anyone holding the id may read it, as they may load its URLs.
+    let (token, _) = app.member(&[], None).await;
+    let shown = app.get(&format!("/v1/file/{id}")).token(&token).send().await;
+    shown.assert_ok(200);
+    assert_eq!(shown.data()["status"], "ready");
+    // An empty token header (what the clients send before login) is no token.
+    post_form(&app, Some(""), &[("0", "tmp.jpg", "image/jpeg", &jpeg(8, 8))])
         .await
-        .assert_error(401, 10001);
+        .assert_ok(201);
+    // A token that is sent must be good.
+    post_form(&app, Some("x.y.z"), &[("0", "tmp.jpg", "image/jpeg", &jpeg(8, 8))])
+        .await
+        .assert_error(401, 10002);
+}
+
+#[tokio::test]
+async fn multipart_that_is_not_an_image_is_10004_and_records_nothing() {
+    let app = TestApp::new().await;
+    post_form(&app, None, &[("file1", "a.jpg", "image/jpeg", b"not a jpeg at all")])
+        .await
+        .assert_error(400, 10004);
+    assert_eq!(app.state.store().file(1).await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -28,7 +28,7 @@ async fn request_answers_the_seed_shape_and_the_full_happy_path() {
     let m = market(&app).await;
     let service = published_service(&app, &m).await;
     let order = order_in(&app, &m, service, 2).await;
-    let photo = app.ready_file(m.consumer_id).await;
+    let photo = "https://assets.test/variants/7/ori.jpg";
     app.calls();
     let created = app
         .post(
@@ -38,19 +38,12 @@ async fn request_answers_the_seed_shape_and_the_full_happy_path() {
         .token(&m.consumer)
         .send()
         .await;
-    assert_eq!(
-        app.calls(),
-        ["BatchGetItem", "UpdateItem", "TransactWriteItems"]
-    );
+    assert_eq!(app.calls(), ["GetItem", "UpdateItem", "TransactWriteItems"]);
     created.assert_ok(201);
     let data = created.data();
     let id: u64 = data["id"].as_str().unwrap().parse().unwrap();
     assert_eq!(data["reason"], "没有上门");
-    assert_eq!(data["illustration"][0]["id"], photo);
-    assert_eq!(
-        data["illustration"][0]["path"],
-        data["illustration"][0]["big"]
-    );
+    assert_eq!(data["illustration"], json!([photo]));
     assert!(data["order_no"].as_u64().unwrap() > 2_000_000_000_000_000);
     // While the refund is open the order cannot be confirmed.
     order_action(&app, &m.consumer, order, 4)
@@ -66,6 +59,8 @@ async fn request_answers_the_seed_shape_and_the_full_happy_path() {
     assert_eq!(app.calls(), ["GetItem"]);
     detail.assert_ok(200);
     assert_eq!(detail.data()["service_order"]["id"], order);
+    assert_eq!(detail.data()["illustration"], json!([photo]));
+    assert_eq!(detail.data()["images"], json!([photo]), "the seed's detail name");
     assert_eq!(detail.data()["service_order"]["status"], 2);
     assert_eq!(detail.data()["publisher"]["id"], m.publisher_id);
     assert_eq!(detail.data()["consumer"]["id"], m.consumer_id);
@@ -248,13 +243,21 @@ async fn error_10024_only_the_orders_consumer() {
 }
 
 #[tokio::test]
-async fn screenshots_must_be_the_callers_ready_files() {
+async fn screenshots_must_be_up_to_five_image_urls() {
     let app = TestApp::new().await;
     let m = market(&app).await;
     let service = published_service(&app, &m).await;
     let order = order_in(&app, &m, service, 2).await;
-    let others = app.ready_file(m.stranger_id).await;
-    for illustration in [json!([others]), json!([1, 2, 3, 4, 5, 6]), json!([99999])] {
+    let url = "https://assets.test/variants/1/ori.jpg";
+    let long = format!("https://assets.test/{}", "a".repeat(500));
+    for illustration in [
+        json!([7]),
+        json!(vec![url; 6]),
+        json!(["ftp://assets.test/a.jpg"]),
+        json!(["/variants/1/ori.jpg"]),
+        json!([long]),
+        json!(url),
+    ] {
         app.post(
             "/v1/refund",
             json!({"order_id": order, "reason": "x", "illustration": illustration}),
@@ -264,6 +267,7 @@ async fn screenshots_must_be_the_callers_ready_files() {
         .await
         .assert_error(400, 10000);
     }
+    request_refund(&app, &m.consumer, order).await.assert_ok(201);
 }
 
 #[tokio::test]

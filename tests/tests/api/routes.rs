@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use api_tests::routes::{
     openapi_document, openapi_operations, openapi_problems, source_routes, template_routes,
-    watch_routes, Operation,
+    watch_routes, Operation, CATCH_ALL,
 };
 use axum::http::Method;
 
@@ -32,6 +32,9 @@ fn template_watch_router_and_axum_routers_agree() {
 async fn every_route_is_served_by_its_function() {
     let app = TestApp::new().await;
     for route in watch_routes().unwrap() {
+        if route.path == CATCH_ALL {
+            continue;
+        }
         let path = route.path.replace("{id}", "1");
         let method = Method::from_bytes(route.method.as_bytes()).unwrap();
         let response = app
@@ -53,6 +56,7 @@ fn openapi_describes_exactly_the_routed_operations() {
     let routed: BTreeSet<Operation> = watch_routes()
         .unwrap()
         .iter()
+        .filter(|route| route.path != CATCH_ALL)
         .map(Operation::from)
         .collect();
     let undocumented: Vec<_> = routed.difference(&described).collect();
