@@ -237,7 +237,9 @@ impl Dispatcher {
             .at(path)
             .ok()
             .and_then(|matched| matched.value.get(method));
-        matched.or_else(|| self.catch_all.get(method)).map(String::as_str)
+        matched
+            .or_else(|| self.catch_all.get(method))
+            .map(String::as_str)
     }
 }
 

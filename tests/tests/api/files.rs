@@ -476,25 +476,41 @@ async fn multipart_without_a_token_is_unowned_until_first_used() {
     );
     // Anyone holding the id may read it, as they may load its URLs.
     let (token, _) = app.member(&[], None).await;
-    let shown = app.get(&format!("/v1/file/{id}")).token(&token).send().await;
+    let shown = app
+        .get(&format!("/v1/file/{id}"))
+        .token(&token)
+        .send()
+        .await;
     shown.assert_ok(200);
     assert_eq!(shown.data()["status"], "ready");
     // An empty token header (what the clients send before login) is no token.
-    post_form(&app, Some(""), &[("0", "tmp.jpg", "image/jpeg", &jpeg(8, 8))])
-        .await
-        .assert_ok(201);
+    post_form(
+        &app,
+        Some(""),
+        &[("0", "tmp.jpg", "image/jpeg", &jpeg(8, 8))],
+    )
+    .await
+    .assert_ok(201);
     // A token that is sent must be good.
-    post_form(&app, Some("x.y.z"), &[("0", "tmp.jpg", "image/jpeg", &jpeg(8, 8))])
-        .await
-        .assert_error(401, 10002);
+    post_form(
+        &app,
+        Some("x.y.z"),
+        &[("0", "tmp.jpg", "image/jpeg", &jpeg(8, 8))],
+    )
+    .await
+    .assert_error(401, 10002);
 }
 
 #[tokio::test]
 async fn multipart_that_is_not_an_image_is_10004_and_records_nothing() {
     let app = TestApp::new().await;
-    post_form(&app, None, &[("file1", "a.jpg", "image/jpeg", b"not a jpeg at all")])
-        .await
-        .assert_error(400, 10004);
+    post_form(
+        &app,
+        None,
+        &[("file1", "a.jpg", "image/jpeg", b"not a jpeg at all")],
+    )
+    .await
+    .assert_error(400, 10004);
     assert_eq!(app.state.store().file(1).await.unwrap(), None);
 }
 

@@ -1,6 +1,7 @@
 //! Black-box tests of every function through its router, against DynamoDB Local.
 
 mod catalog;
+mod clients;
 mod credentials;
 mod design;
 mod design_errors;

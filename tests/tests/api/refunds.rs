@@ -60,7 +60,11 @@ async fn request_answers_the_seed_shape_and_the_full_happy_path() {
     detail.assert_ok(200);
     assert_eq!(detail.data()["service_order"]["id"], order);
     assert_eq!(detail.data()["illustration"], json!([photo]));
-    assert_eq!(detail.data()["images"], json!([photo]), "the seed's detail name");
+    assert_eq!(
+        detail.data()["images"],
+        json!([photo]),
+        "the seed's detail name"
+    );
     assert_eq!(detail.data()["service_order"]["status"], 2);
     assert_eq!(detail.data()["publisher"]["id"], m.publisher_id);
     assert_eq!(detail.data()["consumer"]["id"], m.consumer_id);
@@ -267,7 +271,9 @@ async fn screenshots_must_be_up_to_five_image_urls() {
         .await
         .assert_error(400, 10000);
     }
-    request_refund(&app, &m.consumer, order).await.assert_ok(201);
+    request_refund(&app, &m.consumer, order)
+        .await
+        .assert_ok(201);
 }
 
 #[tokio::test]

@@ -56,7 +56,11 @@ async fn update_answers_and_keeps_the_profile() {
         .send()
         .await;
     kept.assert_ok(200);
-    assert_eq!(kept.data()["real_name"], "沁塵", "fields not sent keep their value");
+    assert_eq!(
+        kept.data()["real_name"],
+        "沁塵",
+        "fields not sent keep their value"
+    );
     assert_eq!(kept.data()["tel"], "020-81167888");
     let cleared = app
         .put("/v1/user", json!({"real_name": "", "tel": null}))
@@ -74,7 +78,11 @@ async fn partial_edits_change_only_what_is_sent() {
     let app = TestApp::new().await;
     let (token, id) = app.member(&[], None).await;
     let full = json!({"nickname": "沁塵", "avatar": "https://example.com/a.png", "gender": 1});
-    app.put("/v1/user", full).token(&token).send().await.assert_ok(200);
+    app.put("/v1/user", full)
+        .token(&token)
+        .send()
+        .await
+        .assert_ok(200);
     // The profile page of one course client sends only `gender`, as a digit string here;
     // WeChat's "unknown" is 0.
     let response = app
@@ -89,7 +97,11 @@ async fn partial_edits_change_only_what_is_sent() {
                 "real_name": null, "gender": 0, "tel": null})
     );
     let empty = app.put("/v1/user", json!({})).token(&token).send().await;
-    assert_eq!(empty.data(), response.data(), "an empty edit changes nothing");
+    assert_eq!(
+        empty.data(),
+        response.data(),
+        "an empty edit changes nothing"
+    );
 }
 
 #[tokio::test]
