@@ -5,7 +5,7 @@ use std::path::Path;
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use aws_sdk_dynamodb::Client;
 use serde::Deserialize;
@@ -21,6 +21,19 @@ pub struct TableDefinition {
     /// GSIs.
     #[serde(default)]
     pub global_secondary_indexes: Vec<Gsi>,
+    /// The TTL attribute, when the table has one.
+    #[serde(default)]
+    pub time_to_live_specification: Option<TimeToLive>,
+}
+
+/// The table's time to live.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TimeToLive {
+    /// The attribute holding each item's expiry, Unix seconds.
+    pub attribute_name: String,
+    /// Whether expiry is on.
+    pub enabled: bool,
 }
 
 /// One attribute definition.
@@ -115,18 +128,38 @@ pub async fn create_table(
         );
     }
     match request.send().await {
-        Ok(_) => Ok(()),
+        Ok(_) => {}
         // A retried attempt whose first try did create the table.
         Err(error)
             if error
                 .as_service_error()
-                .is_some_and(|error| error.is_resource_in_use_exception()) =>
-        {
-            Ok(())
+                .is_some_and(|error| error.is_resource_in_use_exception()) => {}
+        Err(error) => {
+            return Err(format!(
+                "create table {name}: {}",
+                aws_sdk_dynamodb::error::DisplayErrorContext(error)
+            ))
         }
-        Err(error) => Err(format!(
-            "create table {name}: {}",
-            aws_sdk_dynamodb::error::DisplayErrorContext(error)
-        )),
     }
+    let Some(ttl) = &definition.time_to_live_specification else {
+        return Ok(());
+    };
+    let specification = TimeToLiveSpecification::builder()
+        .attribute_name(&ttl.attribute_name)
+        .enabled(ttl.enabled)
+        .build()
+        .map_err(|error| error.to_string())?;
+    client
+        .update_time_to_live()
+        .table_name(name)
+        .time_to_live_specification(specification)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|error| {
+            format!(
+                "time to live of {name}: {}",
+                aws_sdk_dynamodb::error::DisplayErrorContext(error)
+            )
+        })
 }

@@ -265,7 +265,11 @@ async fn publish_with_a_boolean_switch_then_audit_publish_edit_pause() {
     )
     .await;
     created.assert_ok(201);
-    let id: u64 = created.data()["service_id"].as_str().unwrap().parse().unwrap();
+    let id: u64 = created.data()["service_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let detail = |token: String| {
         let app = &app;
         async move { call(app, Method::GET, &format!("/v1/service/{id}"), &token, None).await }

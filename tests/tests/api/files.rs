@@ -474,6 +474,19 @@ async fn multipart_without_a_token_is_unowned_until_first_used() {
         Some(record.created_at + shared::file::UNCLAIMED_TTL_SECONDS),
         "unclaimed uploads expire after a day"
     );
+    // The table expires such records by itself (TTL on the attribute the record carries).
+    let ttl = app
+        .state
+        .store()
+        .client()
+        .describe_time_to_live()
+        .table_name(&app.table)
+        .send()
+        .await
+        .unwrap();
+    let ttl = ttl.time_to_live_description().unwrap();
+    assert_eq!(ttl.attribute_name(), Some("expires_at"));
+    assert!(serde_json::to_value(&record).unwrap()["expires_at"].is_i64());
     // Anyone holding the id may read it, as they may load its URLs.
     let (token, _) = app.member(&[], None).await;
     let shown = app
