@@ -1,11 +1,14 @@
 //! The image pipeline: on each S3 `ObjectCreated` under `uploads/`, validate the original,
-//! write `variants/{file_id}/{ori,big,mid,sml}.jpg`, and mark the file `ready` or `failed`.
+//! write `variants/{file_id}/{ori,big,mid,sml}.jpg`, and mark the file `ready` or `failed`;
+//! on each file record the table expired, delete its variants ([`expiry`]).
 //! [`variants`] is the pure image code; [`pipeline`] is the S3 and table glue. The `files`
 //! function links this library for the multipart `POST /v1/file`, which makes its variants
 //! before it answers ([`make_variants`]); no other function does.
 
+pub mod expiry;
 pub mod pipeline;
 pub mod variants;
 
+pub use expiry::handle_expired;
 pub use pipeline::{handle, make_variants, process, Outcome};
 pub use variants::Rejection;

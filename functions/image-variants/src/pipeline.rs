@@ -34,6 +34,11 @@ pub enum Outcome {
         /// Why.
         reason: String,
     },
+    /// The file's record expired; its variants were deleted.
+    Expired {
+        /// File id.
+        id: u64,
+    },
 }
 
 fn skipped(key: &str, why: &str) -> Outcome {

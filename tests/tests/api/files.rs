@@ -514,6 +514,43 @@ async fn multipart_without_a_token_is_unowned_until_first_used() {
     .assert_error(401, 10002);
 }
 
+/// What the table's stream delivers when TTL removes file `id`'s record (the filter of
+/// template.yaml lets only these through).
+fn ttl_removal(id: u64) -> aws_lambda_events::event::dynamodb::Event {
+    serde_json::from_value(json!({"Records": [{
+        "eventID": "1", "eventName": "REMOVE", "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
+        "userIdentity": {"type": "Service", "principalId": "dynamodb.amazonaws.com"},
+        "dynamodb": {
+            "ApproximateCreationDateTime": 1_700_000_000,
+            "Keys": {"PK": {"S": format!("FILE#{id}")}, "SK": {"S": "FILE"}},
+            "SequenceNumber": "1", "SizeBytes": 20, "StreamViewType": "KEYS_ONLY"
+        }
+    }]}))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn expired_unclaimed_uploads_lose_their_variants() {
+    let app = TestApp::new().await;
+    let response = post_form(&app, None, &[("0", "tmp.jpg", "image/jpeg", &jpeg(64, 48))]).await;
+    let id = response.data()[0]["id"].as_u64().unwrap();
+    let sml = format!("variants/{id}/sml.jpg");
+    assert!(object(&app, &sml).await.is_some());
+    let outcomes = image_variants::handle_expired(&app.state, ttl_removal(id))
+        .await
+        .unwrap();
+    assert_eq!(outcomes, [Outcome::Expired { id }]);
+    for name in ["ori", "big", "mid", "sml"] {
+        let key = format!("variants/{id}/{name}.jpg");
+        assert_eq!(object(&app, &key).await, None, "{key}");
+    }
+    // A redelivery finds nothing left to delete and succeeds.
+    assert!(image_variants::handle_expired(&app.state, ttl_removal(id))
+        .await
+        .is_ok());
+}
+
 #[tokio::test]
 async fn multipart_that_is_not_an_image_is_10004_and_records_nothing() {
     let app = TestApp::new().await;

@@ -1,0 +1,82 @@
+//! Files the table expired: an upload sent without a token that nobody attached within a
+//! day loses its record to DynamoDB's TTL; the table's stream (filtered in template.yaml to
+//! TTL removals of file records) brings the removal here, and the variants go too.
+
+use aws_lambda_events::event::dynamodb::Event;
+use aws_sdk_s3::error::DisplayErrorContext;
+use serde_dynamo::AttributeValue;
+use shared::file::{variant_key, Variant};
+use shared::{ApiError, AppState};
+
+use crate::pipeline::Outcome;
+
+/// The file id of a removed item's keys (`PK = FILE#{id}`, `SK = FILE`), if it is a file.
+fn file_id(keys: &serde_dynamo::Item) -> Option<u64> {
+    match (keys.get("PK"), keys.get("SK")) {
+        (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) if sk == "FILE" => {
+            pk.strip_prefix("FILE#")?.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// Deletes the variants of every file whose record the stream says was removed.
+pub async fn handle_expired(state: &AppState, event: Event) -> Result<Vec<Outcome>, ApiError> {
+    let mut outcomes = Vec::with_capacity(event.records.len());
+    for record in event.records {
+        let Some(id) = (record.event_name == "REMOVE")
+            .then(|| file_id(&record.change.keys))
+            .flatten()
+        else {
+            continue;
+        };
+        delete_variants(state, id).await?;
+        tracing::info!(id, "expired file's variants deleted");
+        outcomes.push(Outcome::Expired { id });
+    }
+    Ok(outcomes)
+}
+
+/// Deletes the four variants of file `id` (deleting a missing object succeeds).
+async fn delete_variants(state: &AppState, id: u64) -> Result<(), ApiError> {
+    let bucket = state.bucket()?;
+    let deletes = Variant::ALL.map(|variant| {
+        state
+            .s3()
+            .delete_object()
+            .bucket(bucket)
+            .key(variant_key(id, variant))
+            .send()
+    });
+    futures::future::try_join_all(deletes)
+        .await
+        .map(drop)
+        .map_err(|error| {
+            ApiError::internal(format!(
+                "delete variants of {id}: {}",
+                DisplayErrorContext(&error)
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_file_records_name_a_file() {
+        let keys = |pk: &str, sk: &str| {
+            serde_dynamo::Item::from(std::collections::HashMap::from([
+                ("PK".to_owned(), AttributeValue::S(pk.to_owned())),
+                ("SK".to_owned(), AttributeValue::S(sk.to_owned())),
+            ]))
+        };
+        assert_eq!(file_id(&keys("FILE#42", "FILE")), Some(42));
+        assert_eq!(file_id(&keys("FILE#x", "FILE")), None);
+        assert_eq!(file_id(&keys("ORDER#42", "ORDER")), None);
+        assert_eq!(
+            file_id(&serde_dynamo::Item::from(std::collections::HashMap::new())),
+            None
+        );
+    }
+}
