@@ -860,24 +860,22 @@ async fn a_task_lists_who_grabbed_it_so_the_customer_can_read_each_process() {
     assert_eq!(shown.data()["taken"], 2);
 
     // The lists show the same entries.
-    let open = app
-        .get("/v1/design/tasks?page=1&count=10")
-        .token(&cast.designer.token)
-        .send()
-        .await;
-    assert_eq!(open.data()["data"][0]["processes"], json!(expected));
-    let mine = app
-        .get("/v1/design/my/tasks?role=customer&page=1&count=10")
-        .token(&cast.customer.token)
-        .send()
-        .await;
-    assert_eq!(mine.data()["data"][0]["processes"], json!(expected));
-    let company = app
-        .get("/v1/design/my/tasks?role=company&page=1&count=10")
-        .token(&cast.company.token)
-        .send()
-        .await;
-    assert_eq!(company.data()["data"][0]["processes"], json!(expected));
+    for (list, who) in [
+        ("tasks?", &cast.designer),
+        ("my/tasks?role=customer&", &cast.customer),
+        ("my/tasks?role=company&", &cast.company),
+    ] {
+        let page = app
+            .get(&format!("/v1/design/{list}page=1&count=10"))
+            .token(&who.token)
+            .send()
+            .await;
+        assert_eq!(
+            page.data()["data"][0]["processes"],
+            json!(expected),
+            "{list}"
+        );
+    }
 
     // What the customer needs to read each process.
     for entry in &expected {
