@@ -4,10 +4,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shared::mobilization::assignment::AssignmentAction;
+use shared::mobilization::assignment::CheckInPosition;
 use shared::mobilization::directory::DirectoryImport;
 use shared::mobilization::http::{
-    login_cookie, logout_cookie, DirectoryAdmin, ListPage, MemberPage, Soldier, TaskId, TaskJson,
+    login_cookie, logout_cookie, DirectoryAdmin, ListPage, MemberPage, OptionalLogin, Soldier,
+    TaskId, TaskJson,
 };
 use shared::mobilization::ops;
 use shared::mobilization::task::NewTask;
@@ -34,6 +35,12 @@ pub async fn login(
     let cookie = login_cookie(&token, state.config().token_ttl_seconds);
     let body = json!({ "soldier_id": member.soldier_id, "name": member.name });
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+/// `GET /user` (where a missing login is sent) → 200 `{logged_in: true, soldier_id, name}`
+/// or `{logged_in: false, cnmsg}`.
+pub async fn session(State(state): State<AppState>, OptionalLogin(user): OptionalLogin) -> Answer {
+    ops::session(&state, user).await.map(Json)
 }
 
 /// `DELETE /user` → 204 and the cookie cleared.
@@ -174,33 +181,18 @@ pub async fn respond(
     TaskId(id): TaskId,
     TaskJson(request): TaskJson<RespondRequest>,
 ) -> Result<StatusCode, TaskError> {
-    let action = if request.accept {
-        AssignmentAction::Accept
-    } else {
-        AssignmentAction::Refuse
-    };
-    ops::act(&state, &soldier, id, action).await?;
+    ops::respond(&state, &soldier, id, request.accept).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /task/checkin/{id}` body: where the member is (optional).
-#[derive(Deserialize)]
-pub struct CheckInRequest {
-    #[serde(default)]
-    #[allow(dead_code)]
-    lat: Option<f64>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    lng: Option<f64>,
-}
-
-/// `POST /task/checkin/{id}` → 204; 10026 for a second check-in, 10027 when refused.
+/// `POST /task/checkin/{id}` `{lat?, lng?}` → 204; 10026 for a second check-in, 10027
+/// when refused.
 pub async fn check_in(
     State(state): State<AppState>,
     soldier: Soldier,
     TaskId(id): TaskId,
-    TaskJson(_position): TaskJson<CheckInRequest>,
+    TaskJson(position): TaskJson<CheckInPosition>,
 ) -> Result<StatusCode, TaskError> {
-    ops::act(&state, &soldier, id, AssignmentAction::CheckIn).await?;
+    ops::check_in(&state, &soldier, id, position).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,7 +11,12 @@ use shared::AppState;
 pub fn router(state: AppState) -> Router {
     with_task_errors(
         Router::new()
-            .route("/user", post(handlers::login).delete(handlers::logout))
+            .route(
+                "/user",
+                get(handlers::session)
+                    .post(handlers::login)
+                    .delete(handlers::logout),
+            )
             .route("/task", post(handlers::publish))
             .route("/task/info", get(handlers::info))
             .route("/task/finish", put(handlers::finish))

@@ -34,6 +34,10 @@ pub struct Process {
     /// The upload of `step_id` was refused and waits to be sent again.
     #[serde(default)]
     pub refused: bool,
+    /// Why the audit refused the upload of `step_id`, while it waits to be sent again
+    /// (none when the auditor gave no reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// The customer eliminated this process (or chose another one's draft).
     #[serde(default)]
     pub eliminated: bool,
@@ -102,6 +106,13 @@ impl Process {
             (false, true) => 2,
             (false, false) => 0,
         }
+    }
+
+    /// Why the upload of `upload` was refused, while it is (its `audit_status` is 2).
+    fn refusal_reason(&self, upload: Step) -> Option<String> {
+        (self.audit_status(upload) == 2)
+            .then(|| self.reason.clone())
+            .flatten()
     }
 
     /// The customer's choice of the draft chosen at `choice`: 1 chosen, 2 eliminated,
@@ -579,6 +590,9 @@ pub struct DraftView {
     pub choose_status: u8,
     /// 0 waiting, 1 approved, 2 refused.
     pub audit_status: u8,
+    /// Why the audit refused it; only with `audit_status` 2, and only when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Uploaded at.
     pub time: i64,
 }
@@ -591,6 +605,9 @@ pub struct ReceptionView {
     pub fields: serde_json::Map<String, serde_json::Value>,
     /// 0 waiting, 1 approved, 2 refused.
     pub audit_status: u8,
+    /// Why the audit refused it; only with `audit_status` 2, and only when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Uploaded at.
     pub time: i64,
 }
@@ -646,9 +663,11 @@ fn fields(data: &StepData) -> serde_json::Map<String, serde_json::Value> {
 
 fn data_view(process: &Process, item: &StepItem) -> StepDataView {
     let audit_status = process.audit_status(item.step_id);
+    let reason = process.refusal_reason(item.step_id);
     let reception = || ReceptionView {
         fields: fields(&item.data),
         audit_status,
+        reason: reason.clone(),
         time: item.time,
     };
     let draft = |choice: Step| DraftView {
@@ -656,6 +675,7 @@ fn data_view(process: &Process, item: &StepItem) -> StepDataView {
         fields: fields(&item.data),
         choose_status: process.choose_status(choice),
         audit_status,
+        reason: reason.clone(),
         time: item.time,
     };
     match item.data {

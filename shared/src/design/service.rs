@@ -8,7 +8,8 @@ use serde::Deserialize;
 use super::process::{Process, ProcessView, StepInput, StepItem, TaskProcessBody};
 use super::steps::StepCatalog;
 use super::task::{
-    task_transition, AuditBody, NewTask, TaskAction, TaskActor, TaskStatus, TaskView,
+    task_transition, AuditBody, DesignerBrief, NewTask, ProcessSummary, TaskAction, TaskActor,
+    TaskStatus, TaskView,
 };
 use super::workflow::{transition, Action, Choice, State, Step, Verdict};
 use crate::auth::Role;
@@ -16,7 +17,7 @@ use crate::error::ApiError;
 use crate::file::Photo;
 use crate::http::{CurrentUser, Page, PageNumber, PageQuery, PageSize};
 use crate::state::AppState;
-use crate::store::design::{StepWrite, TaskEffect, TaskOwner};
+use crate::store::design::{ReasonChange, StepWrite, TaskEffect, TaskOwner};
 use crate::user::UserView;
 
 /// How often a grab is tried again when a concurrent grab changed the task first.
@@ -131,6 +132,7 @@ pub async fn grab(
             customer_id: task.customer_id,
             step_id: Step::Grab,
             refused: false,
+            reason: None,
             eliminated: false,
             times: [
                 (Step::Publish, task.created_at),
@@ -141,7 +143,12 @@ pub async fn grab(
             .collect(),
             vr_url: String::new(),
         };
-        match store.grab_design_task(&task, &process).await {
+        let summary = ProcessSummary {
+            designer_id: caller.id,
+            process_id: id,
+            designer: DesignerBrief::from(&designer),
+        };
+        match store.grab_design_task(&task, &process, &summary).await {
             Err(ApiError::OperationFailed) => {
                 let pause = 5 + (caller.id.wrapping_mul(31) + attempt * 17) % 40;
                 tokio::time::sleep(Duration::from_millis(pause)).await;
@@ -203,6 +210,7 @@ pub async fn act(
         StepInput::VrUrl(body) => Some(body.vr_url.0.clone()),
         _ => None,
     };
+    let reason = reason_change(&input, next);
     let now = state.now().max(latest_time(&process));
     let upload = input
         .into_data(|id| {
@@ -226,11 +234,29 @@ pub async fn act(
             timed,
             upload,
             vr_url,
+            reason,
             task: effect,
             now,
         })
         .await?;
     Ok(next.step)
+}
+
+/// What a transition to `next` does to the stored refusal reason: a refusing audit
+/// stores the reason it gave (an empty one is none); leaving the refused state drops it.
+fn reason_change(input: &StepInput, next: State) -> ReasonChange {
+    match input {
+        StepInput::Audit(_, body) if next.refused => body
+            .reason
+            .as_ref()
+            .map(|reason| reason.as_str().trim())
+            .filter(|reason| !reason.is_empty())
+            .map_or(ReasonChange::Remove, |reason| {
+                ReasonChange::Set(reason.to_owned())
+            }),
+        _ if next.refused => ReasonChange::Keep,
+        _ => ReasonChange::Remove,
+    }
 }
 
 /// The step whose time a transition sets: the one reached, or the upload sent again.

@@ -140,9 +140,14 @@ pub struct DesignTask {
     /// How many did.
     #[serde(default)]
     pub taken: u8,
-    /// The designers who grabbed it, in order.
+    /// The designers who grabbed it, in order: what the grab's condition and the
+    /// elimination of the others read.
     #[serde(default)]
     pub designers: Vec<u64>,
+    /// The processes of those designers, in the same order, as the task shows them
+    /// (absent on tasks grabbed before the task showed its processes).
+    #[serde(default)]
+    pub processes: Vec<ProcessSummary>,
     /// Status.
     pub status: TaskStatus,
     /// Why the audit refused it.
@@ -158,6 +163,38 @@ impl DesignTask {
     /// Whether designers may grab it now.
     pub fn is_open(&self) -> bool {
         self.status == TaskStatus::Open && self.taken < self.slots
+    }
+}
+
+/// A process of a task as the task object lists it: who grabbed the task, and the ids a
+/// client needs to read that process (`getTaskProcess {task_id, designer_id}`). A
+/// snapshot taken at the grab, so that a task (and a page of tasks) reads in one call;
+/// the process's step is in its own body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessSummary {
+    /// The designer who grabbed the task.
+    pub designer_id: u64,
+    /// The process (进度id).
+    pub process_id: u64,
+    /// The designer as shown.
+    pub designer: DesignerBrief,
+}
+
+/// What a task shows of a designer who grabbed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesignerBrief {
+    /// Nickname.
+    pub nickname: String,
+    /// Avatar URL.
+    pub avatar: String,
+}
+
+impl From<&crate::user::User> for DesignerBrief {
+    fn from(user: &crate::user::User) -> Self {
+        DesignerBrief {
+            nickname: user.nickname.clone(),
+            avatar: user.avatar.clone(),
+        }
     }
 }
 
@@ -244,6 +281,7 @@ impl NewTask {
             slots: self.slots.map_or(3, |slots| slots.0),
             taken: 0,
             designers: Vec::new(),
+            processes: Vec::new(),
             status: TaskStatus::PendingAudit,
             reason: None,
             customer,
@@ -281,6 +319,8 @@ pub struct TaskView {
     pub customer: UserView,
     /// Published at, `YYYY-MM-DD HH:MM:SS`.
     pub create_time: String,
+    /// The processes of the designers who grabbed it, in grab order.
+    pub processes: Vec<ProcessSummary>,
 }
 
 impl From<DesignTask> for TaskView {
@@ -299,6 +339,7 @@ impl From<DesignTask> for TaskView {
             status: task.status,
             customer: task.customer,
             create_time: crate::time::format_datetime(task.created_at),
+            processes: task.processes,
         }
     }
 }
@@ -308,7 +349,8 @@ impl From<DesignTask> for TaskView {
 pub struct AuditBody {
     /// Approve or refuse.
     pub approve: bool,
-    /// Why (shown to nobody but stored), up to 200 characters.
+    /// Why, up to 200 characters: a refused task stores it; a refused upload shows it
+    /// next to its `audit_status: 2`.
     #[serde(default)]
     pub reason: Option<BoundedText<0, 200>>,
 }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::directory::{Latitude, Longitude};
 use super::error::TaskError;
 
 /// The response of an assignment as the seed names it.
@@ -130,6 +131,12 @@ pub struct Assignment {
     /// Checked in at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_at: Option<i64>,
+    /// The latitude the check-in was sent with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_lat: Option<f64>,
+    /// The longitude the check-in was sent with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_lng: Option<f64>,
 }
 
 impl Assignment {
@@ -137,6 +144,18 @@ impl Assignment {
     pub fn state(&self) -> AssignmentState {
         AssignmentState::of(self.response, self.checked_in)
     }
+}
+
+/// `POST /task/checkin/{id}` body: where the member says they are, both optional. Kept
+/// on the check-in and shown to commanders; not compared with the gathering place.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+pub struct CheckInPosition {
+    /// Latitude, -90 to 90.
+    #[serde(default)]
+    pub lat: Option<Latitude>,
+    /// Longitude, -180 to 180.
+    #[serde(default)]
+    pub lng: Option<Longitude>,
 }
 
 #[cfg(test)]

@@ -63,6 +63,25 @@ impl FromRequestParts<AppState> for Soldier {
     }
 }
 
+/// The user of the request's login when it is valid, else `None` (for `GET /user`, which
+/// answers either way).
+#[derive(Debug, Clone, Copy)]
+pub struct OptionalLogin(pub Option<u64>);
+
+impl FromRequestParts<AppState> for OptionalLogin {
+    type Rejection = TaskError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, TaskError> {
+        let Some(token) = bearer_token(&parts.headers) else {
+            return Ok(OptionalLogin(None));
+        };
+        let claims = state.tokens().await?.verify(token).ok();
+        Ok(OptionalLogin(
+            claims.and_then(|claims| claims.user_id().ok()),
+        ))
+    }
+}
+
 /// A JSON body; a bad field is a 400 naming it.
 #[derive(Debug, Clone)]
 pub struct TaskJson<T>(pub T);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use super::assignment::{
-    transition, Actor, Assignment, AssignmentAction, AssignmentState, Response,
+    transition, Actor, Assignment, AssignmentAction, AssignmentState, CheckInPosition, Response,
 };
 use super::directory::{Directory, DirectoryImport, Member, Place, Unit, CREATED_PLACE_BASE};
 use super::error::TaskError;
@@ -160,6 +160,8 @@ pub async fn publish(state: &AppState, soldier: &Soldier, new: NewTask) -> Resul
             resp_at: None,
             checked_in: false,
             check_at: None,
+            check_lat: None,
+            check_lng: None,
         })
         .collect();
     let task = Task {
@@ -220,7 +222,7 @@ fn unit_targets(
         let group = targets.len();
         let (kind, id, reached) = match unit {
             Unit::Office(id) => (TargetKind::Office, id, directory.scope(unit)),
-            Unit::Org(id) => (TargetKind::Org, id, vec![unit]),
+            Unit::Org(id) => (TargetKind::Org, id, directory.scope(unit)),
         };
         for reached in reached {
             units.entry(reached).or_insert(group);
@@ -301,14 +303,40 @@ pub async fn finish(state: &AppState, soldier: &Soldier, task_id: u64) -> Result
         })
 }
 
+/// A member accepts or refuses a task sent to them.
+pub async fn respond(
+    state: &AppState,
+    soldier: &Soldier,
+    task_id: u64,
+    accept: bool,
+) -> Result<(), TaskError> {
+    let action = if accept {
+        AssignmentAction::Accept
+    } else {
+        AssignmentAction::Refuse
+    };
+    act(state, soldier, task_id, action, CheckInPosition::default()).await
+}
+
+/// A member checks in to a task they accepted, where `position` says they are.
+pub async fn check_in(
+    state: &AppState,
+    soldier: &Soldier,
+    task_id: u64,
+    position: CheckInPosition,
+) -> Result<(), TaskError> {
+    act(state, soldier, task_id, AssignmentAction::CheckIn, position).await
+}
+
 /// A member's response or check-in: the state machine decides on the state read, the
 /// store writes it conditioned on that state together with the task's counters; a
 /// cancelled write is re-read and decided again.
-pub async fn act(
+async fn act(
     state: &AppState,
     soldier: &Soldier,
     task_id: u64,
     action: AssignmentAction,
+    position: CheckInPosition,
 ) -> Result<(), TaskError> {
     let store = state.store();
     let soldier_id = soldier.member.soldier_id;
@@ -334,7 +362,7 @@ pub async fn act(
         let written = match action {
             AssignmentAction::Accept => store.respond(&task, soldier_id, true, now).await?,
             AssignmentAction::Refuse => store.respond(&task, soldier_id, false, now).await?,
-            AssignmentAction::CheckIn => store.check_in(&task, soldier_id, now).await?,
+            AssignmentAction::CheckIn => store.check_in(&task, soldier_id, position, now).await?,
         };
         // A cancelled write (the state moved, or a concurrent write touched the task's
         // counters) is decided again on a fresh read.
@@ -394,6 +422,7 @@ pub async fn my_tasks(
                 "gather_place": task.place.place_name,
                 "place_lat": task.place.place_lat,
                 "place_lng": task.place.place_lng,
+                "content": task.detail,
                 "status": assignment.response,
                 "checked_in": assignment.checked_in,
                 "done": task.is_done(now),
@@ -504,7 +533,8 @@ pub async fn responses(state: &AppState, task: &Task, page: PageQuery) -> Result
     }))
 }
 
-/// `/task/gather/{id}`: the check-in count and every member who accepted.
+/// `/task/gather/{id}`: the check-in count and every member who accepted, with where
+/// they checked in when they said.
 pub async fn gathering(state: &AppState, task: &Task, page: PageQuery) -> Result<Value, TaskError> {
     let accepted = state.store().accepted(task.task_id, page.end()).await?;
     let list: Vec<Value> = page
@@ -516,6 +546,12 @@ pub async fn gathering(state: &AppState, task: &Task, page: PageQuery) -> Result
                 "status".into(),
                 json!(if a.checked_in { "CH" } else { "UN" }),
             );
+            if let Some(lat) = a.check_lat {
+                row.insert("lat".into(), json!(lat));
+            }
+            if let Some(lng) = a.check_lng {
+                row.insert("lng".into(), json!(lng));
+            }
             Value::Object(row)
         })
         .collect();
@@ -637,6 +673,31 @@ pub async fn office_tree(state: &AppState, soldier: &Soldier) -> Result<Value, T
         "total_mems": members.len(),
         "office_detail": view(directory, root, &by_office),
     }))
+}
+
+/// `GET /user`, where a missing login is sent: whether the caller is logged in as a
+/// member (`{logged_in: true, soldier_id, name}`), else `{logged_in: false, cnmsg}` saying
+/// how to log in. `user_id` is the user of a valid login, if any.
+pub async fn session(state: &AppState, user_id: Option<u64>) -> Result<Value, TaskError> {
+    let store = state.store();
+    let member = match user_id {
+        Some(user_id) => match store.member_of_user(user_id).await? {
+            Some(soldier_id) => store.member(soldier_id).await?,
+            None => None,
+        },
+        None => None,
+    };
+    Ok(match (user_id, member) {
+        (_, Some(member)) => json!({
+            "logged_in": true, "soldier_id": member.soldier_id, "name": member.name,
+        }),
+        (Some(_), None) => json!({
+            "logged_in": false, "cnmsg": "您不是民兵，请用民兵的凭证登录（POST /user {i_code, order_no}）",
+        }),
+        (None, None) => json!({
+            "logged_in": false, "cnmsg": "请登录：POST /user {i_code, order_no}",
+        }),
+    })
 }
 
 /// Logs a member in with their credential pair: the same user and token as `/v1/token`,

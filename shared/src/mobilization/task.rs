@@ -28,7 +28,7 @@ pub struct Target {
 pub enum TargetKind {
     /// An office and everything below it.
     Office,
-    /// An organisation's members.
+    /// An organisation and the organisations below it.
     Org,
     /// One member.
     Indiv,
@@ -52,7 +52,8 @@ pub struct Task {
     /// Whether a commander finished it (before `finish_at` passed).
     #[serde(default)]
     pub finished: bool,
-    /// Details (任务详情).
+    /// Details (任务详情): the task's text, sent as `detail` and shown as `content`
+    /// (the seed's answers use `detail` for the progress ratio).
     #[serde(default)]
     pub detail: String,
     /// The gathering place.
@@ -189,6 +190,7 @@ impl Task {
             place_lat: self.place.place_lat,
             place_lng: self.place.place_lng,
             mem_count: self.mem_count,
+            content: self.detail.clone(),
             status: phase.code(),
             detail: phase.detail(),
             is_launcher: running && self.launcher == caller,
@@ -257,6 +259,8 @@ pub struct TaskDetail {
     pub place_lng: f64,
     /// Members wanted.
     pub mem_count: u64,
+    /// The task's text (任务详情, sent as `detail`).
+    pub content: String,
     /// zj / jh / zx while running.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<&'static str>,
@@ -314,7 +318,7 @@ pub struct NewTask {
     pub place_lng: Option<Longitude>,
     /// End time.
     pub finish_datetime: RequestTime,
-    /// Organisations (their members).
+    /// Organisations (with the organisations below them).
     #[serde(default)]
     pub accept_org_ids: BoundedVec<PositiveInt, 0, MAX_TARGET_UNITS>,
     /// Offices (with everything below them).

@@ -14,10 +14,10 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::{from_item, id_sort_key, n, s, sdk_error, Index, ItemKey, Store};
+use super::{from_item, id_sort_key, n, s, sdk_error, to_value, Index, ItemKey, Store};
 use crate::design::process::{Process, StepItem};
 use crate::design::steps::StepCatalogRecord;
-use crate::design::task::{DesignTask, TaskStatus};
+use crate::design::task::{DesignTask, ProcessSummary, TaskStatus};
 use crate::design::workflow::{State, Step};
 use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
@@ -103,10 +103,23 @@ pub struct StepWrite<'a> {
     pub upload: Option<StepItem>,
     /// A new `vr_url`, if any.
     pub vr_url: Option<String>,
+    /// What becomes of the reason of the process's refusal.
+    pub reason: ReasonChange,
     /// The task's part.
     pub task: TaskEffect<'a>,
     /// Now, Unix seconds.
     pub now: i64,
+}
+
+/// What a process's transition writes of the reason its upload was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReasonChange {
+    /// Left as stored (the process stays refused, e.g. while `vr_url` is set).
+    Keep,
+    /// Stored: an audit refused the upload and said why.
+    Set(String),
+    /// Removed: the refusal is over, or a refusal gave no reason.
+    Remove,
 }
 
 struct UpdateBuilder {
@@ -244,18 +257,24 @@ impl Store {
     }
 
     /// Creates `process` on `task` (read as given): takes a slot if the task is still as
-    /// read (open, same number taken), leaves the open list with its last slot, and
-    /// stores the process unless this designer already has one. 10009 otherwise.
+    /// read (open, same number taken), appends the designer and `summary` to the task's
+    /// lists, leaves the open list with its last slot, and stores the process unless this
+    /// designer already has one. 10009 otherwise.
     pub async fn grab_design_task(
         &self,
         task: &DesignTask,
         process: &Process,
+        summary: &ProcessSummary,
     ) -> Result<(), ApiError> {
         let filled = task.taken + 1 >= task.slots;
         let mut update = UpdateBuilder::new()
             .set("taken", n(task.taken + 1))
             .set_expression("designers = list_append(designers, :me)")
             .value(":me", AttributeValue::L(vec![n(process.designer_id)]))
+            // Tasks stored before the task listed its processes have no such list yet.
+            .set_expression("processes = list_append(if_not_exists(processes, :none), :summary)")
+            .value(":none", AttributeValue::L(Vec::new()))
+            .value(":summary", AttributeValue::L(vec![to_value(summary)?]))
             .name("#status", "status")
             .name("#taken", "taken")
             .value(":open", n(u8::from(TaskStatus::Open)))
@@ -367,6 +386,11 @@ impl Store {
         if let Some(vr_url) = write.vr_url {
             head = head.set("vr_url", s(vr_url));
         }
+        head = match write.reason {
+            ReasonChange::Keep => head,
+            ReasonChange::Set(reason) => head.set("reason", s(reason)),
+            ReasonChange::Remove => head.remove("#reason").name("#reason", "reason"),
+        };
         let mut steps = vec![head.build(
             self.table(),
             &process_key(process.task_id, process.designer_id),

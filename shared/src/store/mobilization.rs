@@ -17,7 +17,7 @@ use super::query::KeyRange;
 use super::{id_sort_key, n, s, Index, ItemKey, Store};
 use crate::error::ApiError;
 use crate::http::PageQuery;
-use crate::mobilization::assignment::{Assignment, Response};
+use crate::mobilization::assignment::{Assignment, CheckInPosition, Response};
 use crate::mobilization::directory::{Directory, Member, MemberCredential, Place, Unit};
 use crate::mobilization::task::Task;
 
@@ -345,24 +345,35 @@ impl Store {
         self.conflict_aware(vec![assignment, counters]).await
     }
 
-    /// Records a check-in (accepted, not yet checked in) and the task's counter (while
-    /// the task runs) in one transaction.
+    /// Records a check-in (accepted, not yet checked in) with the position it was sent
+    /// with, and the task's counter (while the task runs), in one transaction.
     pub async fn check_in(
         &self,
         task: &Task,
         soldier_id: u64,
+        position: CheckInPosition,
         now: i64,
     ) -> Result<Result<(), WriteConflict>, ApiError> {
+        let mut expression = "SET checked_in = :yes, check_at = :now".to_owned();
+        let mut values = vec![
+            (":yes", AttributeValue::Bool(true)),
+            (":no", AttributeValue::Bool(false)),
+            (":now", n(now)),
+            (":ac", s("AC")),
+        ];
+        if let Some(lat) = position.lat {
+            expression.push_str(", check_lat = :lat");
+            values.push((":lat", n(lat.get())));
+        }
+        if let Some(lng) = position.lng {
+            expression.push_str(", check_lng = :lng");
+            values.push((":lng", n(lng.get())));
+        }
         let assignment = self.update_step(
             &assignment_key(task.task_id, soldier_id),
-            "SET checked_in = :yes, check_at = :now",
+            &expression,
             "#response = :ac AND checked_in = :no",
-            vec![
-                (":yes", AttributeValue::Bool(true)),
-                (":no", AttributeValue::Bool(false)),
-                (":now", n(now)),
-                (":ac", s("AC")),
-            ],
+            values,
         )?;
         let counter = self.update_step(
             &task_key(task.task_id),

@@ -503,6 +503,7 @@ async fn refused_audits_keep_the_upload_until_it_is_sent_again() {
         let shown = read(&app, &cast.customer, task, designer).await;
         assert_process(&shown, at);
         assert_eq!(entry(&shown, at)[field]["audit_status"], 2, "{field}");
+        assert_eq!(entry(&shown, at)[field]["reason"], "不清晰", "{field}");
         // A refused upload cannot be audited again, only sent again.
         step(
             &app,
@@ -525,6 +526,7 @@ async fn refused_audits_keep_the_upload_until_it_is_sent_again() {
         assert_process(&shown, at);
         let data = &entry(&shown, at)[field];
         assert_eq!(data["audit_status"], 0, "{field}");
+        assert!(data.get("reason").is_none(), "{field}: {data}");
         assert_eq!(data["time"], now);
         assert_eq!(entry(&shown, at)["time"], now);
         if let Some(photo) = photo {
@@ -804,6 +806,165 @@ async fn lists_of_open_and_my_tasks() {
             "{role}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_task_lists_who_grabbed_it_so_the_customer_can_read_each_process() {
+    let app = TestApp::new().await;
+    let cast = cast(&app).await;
+    let second = designer_of(&app, &cast.company).await;
+    app.put(
+        "/v1/user",
+        json!({"nickname": "王设计", "avatar": "https://img.example.com/wang.png"}),
+    )
+    .token(&cast.designer.token)
+    .send()
+    .await
+    .assert_ok(200);
+    let task = open_task(&app, &cast, 3).await;
+    let path = format!("/v1/design/task/{task}");
+    let fresh = app.get(&path).token(&cast.customer.token).send().await;
+    fresh.assert_ok(200);
+    assert_eq!(
+        fresh.data()["processes"],
+        json!([]),
+        "nobody grabbed it yet"
+    );
+
+    let mut expected = Vec::new();
+    for designer in [&cast.designer, &second] {
+        let grabbed = grab(&app, designer, task).await;
+        grabbed.assert_ok(201);
+        let me = app.get("/v1/user").token(&designer.token).send().await;
+        expected.push(json!({
+            "designer_id": designer.id,
+            "process_id": grabbed.data()["process_id"],
+            "designer": {"nickname": me.data()["nickname"], "avatar": me.data()["avatar"]},
+        }));
+    }
+    assert_eq!(expected[0]["designer"]["nickname"], "王设计");
+    assert_eq!(
+        expected[0]["designer"]["avatar"],
+        "https://img.example.com/wang.png"
+    );
+
+    app.calls();
+    let shown = app.get(&path).token(&cast.customer.token).send().await;
+    shown.assert_ok(200);
+    assert_eq!(
+        app.calls(),
+        ["GetItem"],
+        "the task item holds its processes"
+    );
+    assert_eq!(shown.data()["processes"], json!(expected));
+    assert_eq!(shown.data()["taken"], 2);
+
+    // The lists show the same entries.
+    for (list, who) in [
+        ("tasks?", &cast.designer),
+        ("my/tasks?role=customer&", &cast.customer),
+        ("my/tasks?role=company&", &cast.company),
+    ] {
+        let page = app
+            .get(&format!("/v1/design/{list}page=1&count=10"))
+            .token(&who.token)
+            .send()
+            .await;
+        assert_eq!(
+            page.data()["data"][0]["processes"],
+            json!(expected),
+            "{list}"
+        );
+    }
+
+    // What the customer needs to read each process.
+    for entry in &expected {
+        let designer = entry["designer_id"].as_u64().unwrap();
+        let process = read(&app, &cast.customer, task, designer).await;
+        assert_process(&process, 1);
+    }
+}
+
+#[tokio::test]
+async fn a_refused_upload_shows_the_auditors_reason_until_it_is_sent_again() {
+    let app = TestApp::new().await;
+    let cast = cast(&app).await;
+    let task = open_task(&app, &cast, 1).await;
+    grab(&app, &cast.designer, task).await.assert_ok(201);
+    let designer = cast.designer.id;
+    let draft_of = |response: &TestResponse| entry(response, 2)["first_draft"].clone();
+    upload_first_draft(&app, &cast.designer, task).await;
+    let waiting = read(&app, &cast.customer, task, designer).await;
+    assert!(draft_of(&waiting).get("reason").is_none());
+
+    audit_first_draft(
+        &app,
+        &cast,
+        task,
+        json!({"approve": false, "reason": "户型图不清晰"}),
+    )
+    .await;
+    for who in [&cast.customer, &cast.designer, &cast.company] {
+        let refused = read(&app, who, task, designer).await;
+        assert_process(&refused, 2);
+        let draft = draft_of(&refused);
+        assert_eq!(
+            (draft["audit_status"].clone(), draft["reason"].clone()),
+            (json!(2), json!("户型图不清晰"))
+        );
+    }
+
+    // Sent again: waiting, and the reason is gone with the refusal.
+    upload_first_draft(&app, &cast.designer, task).await;
+    let draft = draft_of(&read(&app, &cast.designer, task, designer).await);
+    assert_eq!(draft["audit_status"], 0);
+    assert!(draft.get("reason").is_none(), "{draft}");
+
+    // A refusal without a reason shows none (not the earlier one).
+    audit_first_draft(&app, &cast, task, json!({"approve": false})).await;
+    let draft = draft_of(&read(&app, &cast.designer, task, designer).await);
+    assert_eq!(draft["audit_status"], 2);
+    assert!(draft.get("reason").is_none(), "{draft}");
+
+    // Approved after a refusal with a reason: none shown either.
+    upload_first_draft(&app, &cast.designer, task).await;
+    audit_first_draft(
+        &app,
+        &cast,
+        task,
+        json!({"approve": false, "reason": "再改改"}),
+    )
+    .await;
+    upload_first_draft(&app, &cast.designer, task).await;
+    audit_first_draft(&app, &cast, task, json!({"approve": true})).await;
+    let approved = read(&app, &cast.customer, task, designer).await;
+    assert_process(&approved, 3);
+    let draft = draft_of(&approved);
+    assert_eq!(draft["audit_status"], 1);
+    assert!(draft.get("reason").is_none(), "{draft}");
+}
+
+/// `designer` uploads a first draft on `task`.
+async fn upload_first_draft(app: &TestApp, designer: &Party, task: u64) {
+    let body = body_of(app, "first-draft", designer.id).await;
+    step(app, designer, task, designer.id, "first-draft", body)
+        .await
+        .assert_ok(200);
+}
+
+/// The company audits the first draft of the cast's designer with `body`.
+async fn audit_first_draft(app: &TestApp, cast: &Cast, task: u64, body: Value) {
+    let designer = cast.designer.id;
+    step(
+        app,
+        &cast.company,
+        task,
+        designer,
+        "first-draft-audit",
+        body,
+    )
+    .await
+    .assert_ok(200);
 }
 
 #[tokio::test]

@@ -131,6 +131,49 @@ async fn a_logged_in_user_who_is_not_a_member_is_403() {
     assert!(response.body["cnmsg"].as_str().is_some());
 }
 
+/// `GET /user` with the `token` cookie set to `token`, if any: status and body.
+async fn login_state(app: &TestApp, token: Option<&str>) -> (u16, Value) {
+    let mut request = app.get("/user");
+    if let Some(token) = token {
+        request = request.header("cookie", &cookie(token));
+    }
+    let response = request.send().await;
+    (response.status, response.body)
+}
+
+#[tokio::test]
+async fn the_login_page_a_302_points_to_answers_the_login_state() {
+    let app = TestApp::new().await;
+    seed(&app).await;
+    let redirected = app.get("/task/mine/10/1").send().await;
+    assert_eq!(
+        (redirected.status, &redirected.body["url"]),
+        (302, &json!("/user"))
+    );
+    let logged_out = json!({"logged_in": false, "cnmsg": "请登录：POST /user {i_code, order_no}"});
+    assert_eq!(login_state(&app, None).await, (200, logged_out.clone()));
+    assert_eq!(
+        login_state(&app, Some("forged.token.value")).await,
+        (200, logged_out)
+    );
+
+    let token = login(&app, office_commander(HAIZHU)).await;
+    assert_eq!(
+        login_state(&app, Some(&token)).await,
+        (
+            200,
+            json!({"logged_in": true, "soldier_id": 2, "name": "指挥官2"})
+        )
+    );
+
+    let (shopper, _) = app.member(&[], None).await;
+    let (status, not_member) = login_state(&app, Some(&shopper)).await;
+    assert_eq!((status, &not_member["logged_in"]), (200, &json!(false)));
+    assert!(not_member["cnmsg"]
+        .as_str()
+        .is_some_and(|message| message.contains("POST /user")));
+}
+
 #[tokio::test]
 async fn directory_import_counts_and_replaces_by_id() {
     let app = TestApp::new().await;

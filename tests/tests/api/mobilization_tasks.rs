@@ -98,6 +98,7 @@ async fn publish_answers_201_and_the_detail_reads_like_the_seed() {
             "place_lat": 23.116,
             "place_lng": 113.268,
             "mem_count": 10,
+            "content": "带好装备",
             "status": "zj",
             "detail": 0.0,
             "is_launcher": true,
@@ -283,8 +284,9 @@ async fn other_branches_cannot_see_or_finish_a_task() {
 #[tokio::test]
 async fn responses_happen_once_and_only_by_targets() {
     let app = setup().await;
-    let (district, id) = haizhu_task(&app, 2, 211).await;
-    let member = Client::of(&app, org_member(211, 1)).await;
+    // 212 has no organisation below it: the task reaches its 16 members.
+    let (district, id) = haizhu_task(&app, 2, 212).await;
+    let member = Client::of(&app, org_member(212, 1)).await;
     app.set_now(T0 + 90);
     assert_status(
         &member
@@ -298,7 +300,7 @@ async fn responses_happen_once_and_only_by_targets() {
             .await,
         400,
     );
-    let refuser = Client::of(&app, org_member(211, 2)).await;
+    let refuser = Client::of(&app, org_member(212, 2)).await;
     app.set_now(T0 + 30);
     assert_status(
         &refuser
@@ -345,24 +347,24 @@ async fn responses_happen_once_and_only_by_targets() {
     );
     let list = body["mem_list"].as_array().unwrap();
     assert_eq!(list.len(), 2);
-    assert_eq!(list[0]["soldier_id"], org_commander(211));
+    assert_eq!(list[0]["soldier_id"], org_commander(212));
     assert_eq!(list[0]["status"], "UR");
     assert!(list[0].get("resp_time").is_none());
-    assert_eq!(list[1]["soldier_id"], org_member(211, 1));
+    assert_eq!(list[1]["soldier_id"], org_member(212, 1));
     assert_eq!(list[1]["status"], "AC");
     assert_eq!(list[1]["resp_time"], shared::time::format_datetime(T0 + 90));
-    assert_eq!(list[1]["phone"], 13_800_000_000u64 + org_member(211, 1));
-    assert_eq!(list[1]["im_user_id"], 700_000 + org_member(211, 1));
-    assert_eq!(list[1]["serve_office"], "211民兵连");
+    assert_eq!(list[1]["phone"], 13_800_000_000u64 + org_member(212, 1));
+    assert_eq!(list[1]["im_user_id"], 700_000 + org_member(212, 1));
+    assert_eq!(list[1]["serve_office"], "212民兵连");
     let second = district
         .get(&format!("/task/response/{id}?pc=2&pn=2"))
         .await;
-    assert_eq!(second.body["mem_list"][0]["soldier_id"], org_member(211, 2));
+    assert_eq!(second.body["mem_list"][0]["soldier_id"], org_member(212, 2));
     assert_eq!(second.body["mem_list"][0]["status"], "RF");
     let last = district
         .get(&format!("/task/response/{id}?pc=2&pn=8"))
         .await;
-    assert_eq!(last.body["mem_list"][1]["soldier_id"], org_member(211, 15));
+    assert_eq!(last.body["mem_list"][1]["soldier_id"], org_member(212, 15));
     assert_status(
         &district
             .get(&format!("/task/response/{id}?pc=0&pn=1"))
@@ -399,6 +401,12 @@ async fn check_in_needs_an_accepted_running_task_and_happens_once() {
         .await;
     assert_status(
         &member
+            .post(&check_in, json!({"lat": 91, "lng": 113.2}))
+            .await,
+        400,
+    );
+    assert_status(
+        &member
             .post(&check_in, json!({"lat": 23.1, "lng": 113.2}))
             .await,
         204,
@@ -416,6 +424,14 @@ async fn check_in_needs_an_accepted_running_task_and_happens_once() {
     assert_eq!(gather.body["check_count"], 1);
     assert_eq!(gather.body["total_mem"], 1);
     assert_eq!(gather.body["mem_list"][0]["status"], "CH");
+    assert_eq!(
+        (
+            gather.body["mem_list"][0]["lat"].clone(),
+            gather.body["mem_list"][0]["lng"].clone()
+        ),
+        (json!(23.1), json!(113.2)),
+        "the position the check-in was sent with"
+    );
     let late = Client::of(&app, org_member(211, 3)).await;
     late.post(&format!("/task/respond/{id}"), json!({"accept": true}))
         .await;
@@ -720,4 +736,134 @@ async fn lists_are_queries_never_scans() {
     }
     let calls = app.calls();
     assert!(!calls.iter().any(|call| call == "Scan"), "{calls:?}");
+}
+
+#[tokio::test]
+async fn commanders_see_where_each_member_checked_in() {
+    let app = setup().await;
+    let (district, id) = haizhu_task(&app, 3, 212).await;
+    let path = format!("/task/checkin/{id}");
+    let positions = [
+        json!({"lat": 23.116_123_4, "lng": 113.268_567_8}),
+        json!({"lat": 23.2, "lng": null}),
+        json!({}),
+    ];
+    for (k, position) in (1..).zip(positions) {
+        let member = Client::of(&app, org_member(212, k)).await;
+        member
+            .post(&format!("/task/respond/{id}"), json!({"accept": true}))
+            .await;
+        assert_status(&member.post(&path, position).await, 204);
+    }
+    let accepted_only = Client::of(&app, org_member(212, 4)).await;
+    accepted_only
+        .post(&format!("/task/respond/{id}"), json!({"accept": true}))
+        .await;
+    let gather = district.get(&format!("/task/gather/{id}?pc=10&pn=1")).await;
+    assert_status(&gather, 200);
+    let rows = gather.body["mem_list"].as_array().unwrap();
+    let position = |row: &Value| (row.get("lat").cloned(), row.get("lng").cloned());
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        position(&rows[0]),
+        (Some(json!(23.116_123_4)), Some(json!(113.268_567_8)))
+    );
+    assert_eq!(position(&rows[1]), (Some(json!(23.2)), None));
+    assert_eq!(position(&rows[2]), (None, None), "checked in without one");
+    assert_eq!(
+        (rows[3]["status"].clone(), position(&rows[3])),
+        (json!("UN"), (None, None))
+    );
+}
+
+#[tokio::test]
+async fn an_organisation_target_reaches_the_organisations_below_it() {
+    let app = setup().await;
+    // 211 (a platoon) has 212 (a squad) below it; 201 has none.
+    let (district, id) = haizhu_task(&app, 1, 211).await;
+    let squad_member = Client::of(&app, org_member(212, 7)).await;
+    let mine = squad_member.get("/task/mine/10/1").await;
+    assert_status(&mine, 200);
+    assert_eq!(mine.body["total_tasks"], 1);
+    assert_eq!(mine.body["data"][0]["task_id"], id);
+    assert_status(&squad_member.get(&format!("/task/detail/{id}")).await, 200);
+    assert_status(
+        &squad_member
+            .post(&format!("/task/respond/{id}"), json!({"accept": true}))
+            .await,
+        204,
+    );
+    let members = district.get(&format!("/task/detail/mem/{id}")).await;
+    let orgs = members.body["orgs"].as_array().unwrap();
+    assert_eq!(orgs.len(), 1);
+    assert_eq!(orgs[0]["name"], "211民兵连");
+    let reached: Vec<u64> = orgs[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["soldier_id"].as_u64())
+        .collect();
+    assert_eq!(reached.len(), 32, "16 of 211 and 16 of 212");
+    assert!(reached.contains(&org_commander(212)) && reached.contains(&org_member(212, 15)));
+    let responses = district
+        .get(&format!("/task/response/{id}?pc=1&pn=1"))
+        .await;
+    assert_eq!(responses.body["notify_count"], 32);
+
+    // An organisation commander's own organisation reaches the squad below too.
+    let platoon = Client::of(&app, org_commander(211)).await;
+    let own = platoon
+        .publish(task_body(1, GATHER, FINISH, &[], &[211], &[]))
+        .await;
+    let mine = squad_member.get("/task/mine/10/1").await;
+    assert_eq!(mine.body["total_tasks"], 2);
+    assert_eq!(mine.body["data"][0]["task_id"], own);
+    // The squad alone reaches only the squad.
+    let squad_task = platoon
+        .publish(task_body(1, GATHER, FINISH, &[], &[212], &[]))
+        .await;
+    let platoon_member = Client::of(&app, org_member(211, 1)).await;
+    let listed: Vec<Value> = platoon_member.get("/task/mine/10/1").await.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|task| task["task_id"].clone())
+        .collect();
+    assert_eq!(listed, vec![json!(own), json!(id)]);
+    assert!(!listed.contains(&json!(squad_task)));
+}
+
+#[tokio::test]
+async fn members_read_the_tasks_text() {
+    let app = setup().await;
+    let (district, id) = haizhu_task(&app, 1, 211).await;
+    let mut silent = task_body(1, GATHER, FINISH, &[], &[211], &[]);
+    silent.as_object_mut().unwrap().remove("detail");
+    let without_text = district.publish(silent).await;
+    let member = Client::of(&app, org_member(212, 1)).await;
+    let mine = member.get("/task/mine/10/1").await;
+    assert_status(&mine, 200);
+    let contents: Vec<(Value, Value)> = mine.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|task| (task["task_id"].clone(), task["content"].clone()))
+        .collect();
+    assert_eq!(
+        contents,
+        vec![
+            (json!(without_text), json!("")),
+            (json!(id), json!("带好装备"))
+        ]
+    );
+    let detail = member.get(&format!("/task/detail/{id}")).await;
+    assert_status(&detail, 200);
+    assert_eq!(detail.body["content"], "带好装备");
+    assert_eq!(
+        detail.body["detail"], 0.0,
+        "detail stays the progress ratio"
+    );
+    assert!(detail.body.get("is_launcher").is_none());
+    let overseen = district.get(&format!("/task/detail/{without_text}")).await;
+    assert_eq!(overseen.body["content"], "");
 }
