@@ -65,8 +65,9 @@ mod tests {
 
     #[test]
     fn only_file_records_name_a_file() {
+        use std::collections::HashMap;
         let keys = |pk: &str, sk: &str| {
-            serde_dynamo::Item::from(std::collections::HashMap::from([
+            serde_dynamo::Item::from(HashMap::from([
                 ("PK".to_owned(), AttributeValue::S(pk.to_owned())),
                 ("SK".to_owned(), AttributeValue::S(sk.to_owned())),
             ]))
@@ -75,7 +76,9 @@ mod tests {
         assert_eq!(file_id(&keys("FILE#x", "FILE")), None);
         assert_eq!(file_id(&keys("ORDER#42", "ORDER")), None);
         assert_eq!(
-            file_id(&serde_dynamo::Item::from(std::collections::HashMap::new())),
+            file_id(&serde_dynamo::Item::from(
+                HashMap::<String, AttributeValue>::new()
+            )),
             None
         );
     }
