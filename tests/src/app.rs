@@ -18,7 +18,7 @@ use shared::AppState;
 use tower::ServiceExt;
 
 use crate::calls::CallLog;
-use crate::routes::{functions, watch_routes, Dispatcher};
+use crate::routes::{functions, template_routes, Dispatcher};
 use crate::{dynamodb_local, s3_local, schema, workspace_root};
 
 /// The signing secret of test tokens.
@@ -139,7 +139,7 @@ impl TestApp {
             .into_iter()
             .map(|(name, router)| (name, router(state.clone())))
             .collect();
-        let routes = watch_routes().unwrap_or_else(|error| panic!("{error}"));
+        let routes = template_routes().unwrap_or_else(|error| panic!("{error}"));
         let dispatcher = Dispatcher::new(&routes).unwrap_or_else(|error| panic!("{error}"));
         TestApp {
             state,

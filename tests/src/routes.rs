@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Router;
-use serde::Deserialize;
 use shared::AppState;
 
 use crate::workspace_root;
@@ -57,14 +56,9 @@ pub fn functions() -> Vec<(&'static str, RouterFn)> {
     ]
 }
 
-#[derive(Deserialize)]
-struct WatchEntry {
-    method: String,
-    function: String,
-}
-
-/// The routes of `[workspace.metadata.lambda.watch.router]` in `Cargo.toml`.
-pub fn watch_routes() -> Result<BTreeSet<Route>, String> {
+/// The paths of `[workspace.metadata.lambda.watch.router]` in `Cargo.toml`, each with the
+/// one function that takes it (for every method).
+pub fn watch_paths() -> Result<BTreeMap<String, String>, String> {
     let text = std::fs::read_to_string(workspace_root().join("Cargo.toml"))
         .map_err(|error| error.to_string())?;
     let manifest: toml::Value = toml::from_str(&text).map_err(|error| error.to_string())?;
@@ -76,19 +70,26 @@ pub fn watch_routes() -> Result<BTreeSet<Route>, String> {
         .and_then(|w| w.get("router"))
         .cloned()
         .ok_or("Cargo.toml has no [workspace.metadata.lambda.watch.router]")?;
-    let table: BTreeMap<String, Vec<WatchEntry>> = router
+    router
         .try_into()
-        .map_err(|error: toml::de::Error| error.to_string())?;
-    Ok(table
-        .into_iter()
-        .flat_map(|(path, entries)| {
-            entries.into_iter().map(move |entry| Route {
-                function: entry.function,
-                method: entry.method.to_uppercase(),
-                path: path.clone(),
-            })
-        })
-        .collect())
+        .map_err(|error: toml::de::Error| error.to_string())
+}
+
+/// Each path of `routes` with the function that serves it; an error names a path two
+/// functions share.
+pub fn paths_of(routes: &BTreeSet<Route>) -> Result<BTreeMap<String, String>, String> {
+    let mut paths = BTreeMap::new();
+    for route in routes {
+        if let Some(other) = paths.insert(route.path.clone(), route.function.clone()) {
+            if other != route.function {
+                return Err(format!(
+                    "{} is served by {other} and {}",
+                    route.path, route.function
+                ));
+            }
+        }
+    }
+    Ok(paths)
 }
 
 /// The HttpApi events of every function in `template.yaml`, by the function's

@@ -8,7 +8,7 @@ use api_tests::mobilization::{
     cookie, login, office_commander, org_member, seed, task_body as mobilization_task, HAIZHU, T0,
     TIANHE,
 };
-use api_tests::routes::watch_routes;
+use api_tests::routes::template_routes;
 use serde_json::{json, Value};
 
 use crate::design::{body_of, cast, designer_of, grab, member, open_task, read, step, walk};
@@ -228,7 +228,7 @@ const NOT_OBJECT_ROUTES: &[(&str, &str)] = &[
 
 #[test]
 fn every_route_with_an_id_has_an_object_check() {
-    let routes = watch_routes().unwrap();
+    let routes = template_routes().unwrap();
     for route in &routes {
         let listed = OBJECT_ROUTES
             .iter()
@@ -1509,7 +1509,7 @@ async fn six_megabyte_bodies_are_refused_on_every_write_route() {
     seed(&app).await;
     let token = app.admin_token().await;
     let body = json!({ "pad": "x".repeat(6 * 1024 * 1024) });
-    for route in watch_routes().unwrap() {
+    for route in template_routes().unwrap() {
         if !matches!(route.method.as_str(), "POST" | "PUT") || route.path == "/v1/file" {
             continue;
         }
