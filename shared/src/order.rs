@@ -270,7 +270,22 @@ fn address<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<V
     if object.to_string().chars().count() > 2000 {
         return Err(Error::custom("must be at most 2000 characters"));
     }
+    if has_empty_name(&object) {
+        return Err(Error::custom("must not have an empty field name"));
+    }
     Ok(Some(object))
+}
+
+/// Whether `value` holds an object with an empty field name at any depth: DynamoDB cannot
+/// store one in a map.
+fn has_empty_name(value: &Value) -> bool {
+    match value {
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(name, field)| name.is_empty() || has_empty_name(field)),
+        Value::Array(items) => items.iter().any(has_empty_name),
+        _ => false,
+    }
 }
 
 /// `POST /v1/order/{id}`.

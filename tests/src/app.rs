@@ -384,6 +384,20 @@ impl TestResponse {
 }
 
 impl TestApp {
+    /// The bytes of object `key` in this app's bucket, if there is one.
+    pub async fn object(&self, key: &str) -> Option<Vec<u8>> {
+        let output = self
+            .state
+            .s3()
+            .get_object()
+            .bucket(self.state.bucket().ok()?)
+            .key(key)
+            .send()
+            .await
+            .ok()?;
+        Some(output.body.collect().await.ok()?.to_vec())
+    }
+
     /// Records a `ready` image file owned by `owner_id` (as if uploaded and processed) and
     /// answers its id — for tests of routes that attach photos.
     pub async fn ready_file(&self, owner_id: u64) -> u64 {

@@ -31,6 +31,28 @@ macro_rules! forward_leaf_visits {
     };
 }
 
+/// Forwards what a scalar's visitor does not read itself (null, unit, sequences, maps) to the
+/// visitor it wraps, unchanged: that visitor refuses them with its own message.
+macro_rules! forward_other_visits {
+    () => {
+        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+            self.0.visit_none()
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+            self.0.visit_unit()
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+            self.0.visit_seq(seq)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+            self.0.visit_map(map)
+        }
+    };
+}
+
 /// Forwards the `deserialize_*` methods [`Lenient`] does not change, wrapping the visitor so
 /// that what it reads from inside (elements, fields, options) is read leniently too.
 macro_rules! forward_wrapped {
@@ -362,21 +384,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Digits<V> {
         self.number(text)
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_unit()
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.0.visit_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.0.visit_map(map)
-    }
+    forward_other_visits!();
 }
 
 /// The visitor of a boolean: 0 and 1 are `false` and `true`.
@@ -415,21 +423,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Flag<V> {
         }
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_unit()
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.0.visit_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.0.visit_map(map)
-    }
+    forward_other_visits!();
 }
 
 #[cfg(test)]

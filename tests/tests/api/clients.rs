@@ -338,16 +338,10 @@ async fn upload_without_a_token_through_a_double_slash_then_use_path_and_id_at_o
     let id = uploaded["id"].as_u64().unwrap();
     let path = uploaded["path"].as_str().unwrap();
     let key = path.strip_prefix("http://assets.test/").unwrap();
-    let object = app
-        .state
-        .s3()
-        .get_object()
-        .bucket(app.state.bucket().unwrap())
-        .key(key)
-        .send()
+    let bytes = app
+        .object(key)
         .await
         .expect("path loads as soon as the upload answers");
-    let bytes = object.body.collect().await.unwrap().into_bytes();
     assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 1200);
     let mut form = crate::market::service_body(m.category, id);
     form["designated_place"] = json!(false);

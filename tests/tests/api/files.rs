@@ -73,16 +73,7 @@ async fn deliver(app: &TestApp, key: &str, etag: &str, delivery: &str) -> Outcom
 }
 
 async fn object(app: &TestApp, key: &str) -> Option<Vec<u8>> {
-    let output = app
-        .state
-        .s3()
-        .get_object()
-        .bucket(app.state.bucket().unwrap())
-        .key(key)
-        .send()
-        .await
-        .ok()?;
-    Some(output.body.collect().await.unwrap().to_vec())
+    app.object(key).await
 }
 
 async fn variant(app: &TestApp, id: u64, name: &str) -> image::DynamicImage {

@@ -332,3 +332,29 @@ async fn my_orders_by_role_and_status_and_the_counts() {
         .await
         .assert_error(401, 10001);
 }
+
+#[tokio::test]
+async fn addresses_dynamodb_cannot_store_are_10000() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    let service = published_service(&app, &m).await;
+    for address in [
+        json!({"": "x"}),
+        json!({"detailInfo": {"": [null]}}),
+        json!({"g\u{fb}n\u{2}": {"": [null]}}),
+    ] {
+        let response = app
+            .post(
+                "/v1/order",
+                json!({"service_id": service, "address": address}),
+            )
+            .token(&m.consumer)
+            .send()
+            .await;
+        response.assert_error(400, 10000);
+        assert!(response.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("address"));
+    }
+}
