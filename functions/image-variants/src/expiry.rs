@@ -64,6 +64,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_sample_event_names_its_file() {
+        let event: Event =
+            serde_json::from_str(include_str!("../../../events/image-variants-expired.json"))
+                .unwrap();
+        let record = &event.records[0];
+        assert_eq!(record.event_name, "REMOVE");
+        assert_eq!(file_id(&record.change.keys), Some(1));
+    }
+
+    #[test]
     fn only_file_records_name_a_file() {
         use std::collections::HashMap;
         let keys = |pk: &str, sk: &str| {
