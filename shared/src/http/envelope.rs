@@ -72,19 +72,38 @@ pub async fn envelope_layer(request: Request, next: Next) -> Response {
     } else {
         response.status()
     };
+    let mut rebuilt = error_response(status, &described, &error);
+    if is_head {
+        *rebuilt.body_mut() = Body::empty();
+    }
+    rebuilt
+}
+
+/// The seed's error body `{error_code, message, request}` for the request `described`
+/// (`"METHOD /path"`), never cached.
+fn error_response(status: StatusCode, described: &str, error: &ErrorBody) -> Response {
     let body = json!({
         "error_code": error.error_code,
         "message": error.message,
         "request": described,
     });
-    let mut rebuilt = (status, Json(body)).into_response();
-    if is_head {
-        *rebuilt.body_mut() = Body::empty();
-    }
-    rebuilt
+    let mut response = (status, Json(body)).into_response();
+    response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    rebuilt
+    response
+}
+
+/// 404 10008 in the seed's envelope for a request no route takes: what a function outside
+/// the envelope (mobilization) answers for an unknown method, as API Gateway's `$default`
+/// route does for it when deployed.
+pub async fn no_such_route(request: Request) -> Response {
+    let described = format!("{} {}", request.method(), request.uri().path());
+    error_response(
+        StatusCode::NOT_FOUND,
+        &described,
+        &plain(ApiError::NotFound),
+    )
 }
 
 fn plain(error: ApiError) -> ErrorBody {

@@ -9,7 +9,7 @@ mod lenient;
 mod page;
 mod status;
 
-pub use envelope::{created, envelope_layer, ok, with_envelope, Created, Envelope};
+pub use envelope::{created, envelope_layer, no_such_route, ok, with_envelope, Created, Envelope};
 pub use extract::{parse_json, parse_query, read_json, IdPath, JsonBody, QueryParams};
 pub use fallback::{collapse_slashes, collapsing_slashes, unmatched};
 pub use identity::{bearer_token, AdminUser, CurrentUser, MaybeUser};

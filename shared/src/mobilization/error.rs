@@ -26,6 +26,7 @@ pub enum TaskError {
     /// 404 — no such task.
     #[error("任务不存在")]
     NotFound,
+
     /// 400 with `error_code` 10026 — the member already checked in.
     #[error("重复签到")]
     DuplicateCheckIn,

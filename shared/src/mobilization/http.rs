@@ -181,14 +181,16 @@ pub fn logout_cookie() -> &'static str {
     "token=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0"
 }
 
-/// Finishes the mobilization router: unknown routes answer 404 `{cnmsg}`, panics 500
+/// Finishes the mobilization router: unknown routes and methods answer 404 10008 in the
+/// homemaking envelope (contract §11: the same answer wherever they arrive), panics 500
 /// `{cnmsg}`, and bodies up to 5 MiB are read: a full 10,000-member import is about 3 MiB, and
 /// Lambda refuses synchronous payloads past 6 MB (with the event around the body), so a
 /// larger limit would only admit locally what production never sees.
 pub fn with_task_errors(router: axum::Router) -> axum::Router {
     use axum::response::IntoResponse;
     router
-        .fallback(|| async { TaskError::Invalid("没有这个接口".into()).into_response() })
+        .fallback(crate::http::no_such_route)
+        .method_not_allowed_fallback(crate::http::no_such_route)
         .layer(axum::extract::DefaultBodyLimit::max(5 * 1024 * 1024))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
             TaskError::internal("handler panicked").into_response()

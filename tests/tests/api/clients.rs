@@ -554,6 +554,14 @@ async fn unknown_routes_and_methods_are_10008() {
         response.assert_error(404, 10008);
         assert_eq!(response.body["request"], format!("{method} {path}"));
     }
+    // Locally a wrong method on a mobilization path reaches that function (the router names
+    // each path's function for every method): it answers as the $default route does.
+    let wrong_method = app
+        .request(Method::PATCH, "/task/finish")
+        .send_to(app.router("mobilization"))
+        .await;
+    wrong_method.assert_error(404, 10008);
+    assert_eq!(wrong_method.body["request"], "PATCH /task/finish");
     let doubled = call(&app, Method::GET, "//v1/nothing", "", None).await;
     assert_eq!(doubled.status, 308);
     assert_eq!(doubled.headers["location"], "/v1/nothing");
