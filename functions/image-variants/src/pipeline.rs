@@ -180,19 +180,24 @@ pub async fn make_variants(
         .await
         .map_err(ApiError::internal)?;
     match rendered {
-        Ok(variants) => write_variants(state, id, &variants).await.map(Ok),
+        Ok(variants) => write_variants(state, id, variants).await.map(Ok),
         Err(rejection) => Ok(Err(rejection)),
     }
 }
 
-/// Writes the four variants (concurrently); answers the size of `ori`.
+/// Writes the four variants (concurrently), each buffer handed to its request rather than
+/// copied; answers the size of `ori`.
 async fn write_variants(
     state: &AppState,
     id: u64,
-    variants: &[Encoded],
+    variants: Vec<Encoded>,
 ) -> Result<(u32, u32), ApiError> {
     let bucket = state.bucket()?;
-    let puts = variants.iter().map(|encoded| {
+    let ori = variants
+        .first()
+        .map(|ori| (ori.width, ori.height))
+        .ok_or_else(|| ApiError::internal("no variants"))?;
+    let puts = variants.into_iter().map(|encoded| {
         state
             .s3()
             .put_object()
@@ -200,7 +205,7 @@ async fn write_variants(
             .key(variant_key(id, encoded.variant))
             .content_type("image/jpeg")
             .cache_control("public, max-age=31536000, immutable")
-            .body(ByteStream::from(encoded.jpeg.clone()))
+            .body(ByteStream::from(encoded.jpeg))
             .send()
     });
     futures::future::try_join_all(puts).await.map_err(|error| {
@@ -209,10 +214,7 @@ async fn write_variants(
             DisplayErrorContext(&error)
         ))
     })?;
-    let ori = variants
-        .first()
-        .ok_or_else(|| ApiError::internal("no variants"))?;
-    Ok((ori.width, ori.height))
+    Ok(ori)
 }
 
 /// The original (with whatever metadata it carried) is not kept once `ori` exists; a

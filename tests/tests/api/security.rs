@@ -1580,3 +1580,36 @@ async fn an_oversized_multipart_field_name_is_refused() {
     assert_refused_unwritten("multipart key", &response, &app.calls(), Some(10000));
     send("k".repeat(64)).send().await.assert_ok(201);
 }
+
+/// Type confusion: serde's derive reads a JSON array as a struct's fields in order, so
+/// `["admin-test", 1]` would sign in as the bootstrap admin and `[7]` would place an order.
+/// A JSON array where an object belongs is 10000; so is anything in a leniently read integer
+/// field that is neither a number nor a string of digits (other text, a fraction, a boolean).
+#[tokio::test]
+async fn arrays_where_objects_belong_are_10000() {
+    let app = TestApp::new().await;
+    let admin_pair = json!([
+        api_tests::app::BOOTSTRAP_ADMIN.0,
+        api_tests::app::BOOTSTRAP_ADMIN.1
+    ]);
+    app.post("/v1/token", admin_pair)
+        .send()
+        .await
+        .assert_error(400, 10000);
+    let m = market(&app).await;
+    let service = published_service(&app, &m).await;
+    app.post("/v1/order", json!([service]))
+        .token(&m.consumer)
+        .send()
+        .await
+        .assert_error(400, 10000);
+    for order_no in [json!("20260101x"), json!(""), json!(1.5), json!(true)] {
+        let body = json!({"i_code": api_tests::app::BOOTSTRAP_ADMIN.0, "order_no": order_no});
+        let refused = app.post("/v1/token", body).send().await;
+        refused.assert_error(400, 10000);
+        assert!(refused.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("order_no"));
+    }
+}
