@@ -1,4 +1,9 @@
 //! JWT tokens (HS256, algorithm pinned, `exp` checked) and roles.
+//!
+//! A token names its user and the user's session version when it was issued (`sv`); the
+//! version stored on the user moves on at logout, revocation, a removed pair or changed
+//! roles, which ends every token issued before. Roles are never read from a token: the
+//! user record holds them.
 
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -23,9 +28,13 @@ pub enum Role {
 pub struct Claims {
     /// The user id, as a decimal string.
     pub sub: String,
-    /// The user's roles when the token was issued.
+    /// The user's session version when the token was issued (tokens from before versions
+    /// existed carry none: version 0).
     #[serde(default)]
-    pub roles: Vec<Role>,
+    pub sv: u64,
+    /// The token's own id: 128 random bits, hex.
+    #[serde(default)]
+    pub jti: String,
     /// Issued at, Unix seconds.
     pub iat: i64,
     /// Expires at, Unix seconds.
@@ -61,11 +70,13 @@ impl TokenSigner {
         }
     }
 
-    /// A token for `user_id` with `roles`, issued at `now` (Unix seconds).
-    pub fn issue(&self, user_id: u64, roles: &[Role], now: i64) -> Result<String, ApiError> {
+    /// A token for `user_id` at session version `session_version`, issued at `now` (Unix
+    /// seconds).
+    pub fn issue(&self, user_id: u64, session_version: u64, now: i64) -> Result<String, ApiError> {
         let claims = Claims {
             sub: user_id.to_string(),
-            roles: roles.to_vec(),
+            sv: session_version,
+            jti: random_hex::<16>()?,
             iat: now,
             exp: now + self.ttl_seconds,
         };
@@ -81,6 +92,13 @@ impl TokenSigner {
     }
 }
 
+/// `N` bytes from the operating system's random source, as hex.
+pub fn random_hex<const N: usize>() -> Result<String, ApiError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|error| ApiError::internal(format!("random: {error}")))?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,19 +112,21 @@ mod tests {
     #[test]
     fn round_trip() {
         let signer = TokenSigner::new(b"secret", 3600);
-        let token = signer.issue(42, &[Role::Admin], now()).unwrap();
+        let token = signer.issue(42, 3, now()).unwrap();
         let claims = signer.verify(&token).unwrap();
-        assert_eq!(claims.user_id().unwrap(), 42);
-        assert_eq!(claims.roles, vec![Role::Admin]);
+        assert_eq!((claims.user_id().unwrap(), claims.sv), (42, 3));
+        assert_eq!(claims.jti.len(), 32);
+        let again = signer.verify(&signer.issue(42, 3, now()).unwrap()).unwrap();
+        assert_ne!(claims.jti, again.jti, "each token has its own id");
     }
 
     #[test]
     fn another_key_expired_and_garbage_are_refused() {
         let signer = TokenSigner::new(b"secret", 3600);
         let other = TokenSigner::new(b"other", 3600);
-        let forged = other.issue(1, &[], now()).unwrap();
+        let forged = other.issue(1, 0, now()).unwrap();
         assert_eq!(signer.verify(&forged), Err(ApiError::InvalidToken));
-        let old = signer.issue(1, &[], now() - 7200).unwrap();
+        let old = signer.issue(1, 0, now() - 7200).unwrap();
         assert_eq!(signer.verify(&old), Err(ApiError::InvalidToken));
         assert_eq!(signer.verify("not.a.token"), Err(ApiError::InvalidToken));
     }

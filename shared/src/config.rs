@@ -21,6 +21,29 @@ pub struct BootstrapAdmin {
     pub order_no: u64,
 }
 
+/// How many failed logins a window admits before logins are refused with 429.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// `LOGIN_FAILURES_PER_IP` (default 10): failures from one source IP.
+    pub per_source_ip: u64,
+    /// `LOGIN_FAILURES_PER_I_CODE` (default 100): failures with one `i_code`, which a
+    /// course's students share, hence the wide bound.
+    pub per_i_code: u64,
+    /// `LOGIN_FAILURE_WINDOW_SECONDS` (default 900): how long failures are remembered,
+    /// from the first one of a window.
+    pub window_seconds: i64,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            per_source_ip: 10,
+            per_i_code: 100,
+            window_seconds: 15 * 60,
+        }
+    }
+}
+
 /// Everything a function reads from its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -42,6 +65,19 @@ pub struct Config {
     pub bucket_name: Option<String>,
     /// `S3_FORCE_PATH_STYLE=true`: address the bucket in the path (local S3 servers).
     pub s3_force_path_style: bool,
+    /// `CREDENTIAL_PEPPER` or `CREDENTIAL_PEPPER_PARAMETER`: the secret credential pairs
+    /// are keyed with.
+    pub credential_pepper: SecretSource,
+    /// Failed-login limits (`LOGIN_FAILURES_*`).
+    pub login_limits: LoginLimits,
+    /// `ALLOWED_ORIGINS`: comma-separated origins (`https://console.example.com`) from
+    /// which cookie-authenticated writes are accepted besides the API's own.
+    pub allowed_origins: Vec<String>,
+    /// `SOURCE_IP_HEADER`: a header that carries the caller's address, trusted only
+    /// because a local stack's front sets it from the TCP peer (the local emulator reports
+    /// every caller as 127.0.0.1). Never set when deployed, where API Gateway's
+    /// `sourceIp` is the address.
+    pub source_ip_header: Option<String>,
 }
 
 /// A missing or malformed setting.
@@ -92,6 +128,20 @@ impl Config {
             }
         };
         let token_ttl_seconds = number("TOKEN_TTL_SECONDS", DEFAULT_TOKEN_TTL_SECONDS)?;
+        let defaults = LoginLimits::default();
+        let positive = |name: &str, default: i64| -> Result<i64, ConfigError> {
+            let value = number(name, default)?;
+            if value > 0 {
+                Ok(value)
+            } else {
+                Err(ConfigError(format!("{name} must be positive")))
+            }
+        };
+        let login_limits = LoginLimits {
+            per_source_ip: positive("LOGIN_FAILURES_PER_IP", defaults.per_source_ip as i64)? as u64,
+            per_i_code: positive("LOGIN_FAILURES_PER_I_CODE", defaults.per_i_code as i64)? as u64,
+            window_seconds: positive("LOGIN_FAILURE_WINDOW_SECONDS", defaults.window_seconds)?,
+        };
         if token_ttl_seconds <= 0 {
             return Err(ConfigError("TOKEN_TTL_SECONDS must be positive".into()));
         }
@@ -110,6 +160,18 @@ impl Config {
                 .to_owned(),
             bucket_name: lookup("BUCKET_NAME"),
             s3_force_path_style: lookup("S3_FORCE_PATH_STYLE").is_some_and(|value| value == "true"),
+            credential_pepper: secret("CREDENTIAL_PEPPER", "CREDENTIAL_PEPPER_PARAMETER")
+                .ok_or_else(|| {
+                    ConfigError("set CREDENTIAL_PEPPER or CREDENTIAL_PEPPER_PARAMETER".into())
+                })?,
+            login_limits,
+            allowed_origins: lookup("ALLOWED_ORIGINS")
+                .unwrap_or_default()
+                .split(',')
+                .map(|origin| origin.trim().trim_end_matches('/').to_owned())
+                .filter(|origin| !origin.is_empty())
+                .collect(),
+            source_ip_header: lookup("SOURCE_IP_HEADER").map(|name| name.to_ascii_lowercase()),
         })
     }
 }
@@ -129,8 +191,19 @@ mod tests {
 
     #[test]
     fn minimal_and_defaults() {
-        let config = config(&[("TABLE_NAME", "t"), ("JWT_SECRET_PARAMETER", "/p")]).unwrap();
+        let config = config(&[
+            ("TABLE_NAME", "t"),
+            ("JWT_SECRET_PARAMETER", "/p"),
+            ("CREDENTIAL_PEPPER_PARAMETER", "/q"),
+        ])
+        .unwrap();
         assert_eq!(config.jwt_secret, SecretSource::SsmParameter("/p".into()));
+        assert_eq!(
+            config.credential_pepper,
+            SecretSource::SsmParameter("/q".into())
+        );
+        assert_eq!(config.login_limits, LoginLimits::default());
+        assert!(config.allowed_origins.is_empty() && config.source_ip_header.is_none());
         assert_eq!(config.token_ttl_seconds, DEFAULT_TOKEN_TTL_SECONDS);
         assert!(config.bootstrap_admin.is_none() && config.tim_secret.is_none());
     }
@@ -141,11 +214,20 @@ mod tests {
             ("TABLE_NAME", "t"),
             ("JWT_SECRET", "s"),
             ("JWT_SECRET_PARAMETER", "/p"),
+            ("CREDENTIAL_PEPPER", "c"),
+            ("ALLOWED_ORIGINS", "https://a.example/, https://b.example"),
             ("ASSET_BASE_URL", "http://x/"),
         ])
         .unwrap();
         assert_eq!(config.jwt_secret, SecretSource::Value("s".into()));
         assert_eq!(config.asset_base_url, "http://x");
+        assert_eq!(
+            config.allowed_origins,
+            vec![
+                "https://a.example".to_owned(),
+                "https://b.example".to_owned()
+            ]
+        );
     }
 
     #[test]
@@ -155,14 +237,25 @@ mod tests {
         let half = [
             ("TABLE_NAME", "t"),
             ("JWT_SECRET", "s"),
+            ("CREDENTIAL_PEPPER", "c"),
             ("BOOTSTRAP_ADMIN_I_CODE", "a"),
         ];
         assert!(config(&half).is_err());
         let bad_ttl = [
             ("TABLE_NAME", "t"),
             ("JWT_SECRET", "s"),
+            ("CREDENTIAL_PEPPER", "c"),
             ("TOKEN_TTL_SECONDS", "x"),
         ];
         assert!(config(&bad_ttl).is_err());
+        let no_pepper = [("TABLE_NAME", "t"), ("JWT_SECRET", "s")];
+        assert!(config(&no_pepper).is_err());
+        let zero_limit = [
+            ("TABLE_NAME", "t"),
+            ("JWT_SECRET", "s"),
+            ("CREDENTIAL_PEPPER", "c"),
+            ("LOGIN_FAILURES_PER_IP", "0"),
+        ];
+        assert!(config(&zero_limit).is_err());
     }
 }

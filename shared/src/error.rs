@@ -96,6 +96,10 @@ pub enum ApiError {
     /// 10027 — check-in refused (not accepted, or the task is over).
     #[error("签到失败")]
     CheckInFailed,
+    /// 429 with the sign-in failure's code (9999) — too many failed logins from this
+    /// address or with this `i_code`; the number is the seconds until the window closes.
+    #[error("登录失败次数过多，请{0}秒后再试")]
+    LoginThrottled(i64),
 }
 
 impl ApiError {
@@ -103,7 +107,7 @@ impl ApiError {
     pub fn code(&self) -> u32 {
         use ApiError::*;
         match self {
-            CredentialRejected => 9999,
+            CredentialRejected | LoginThrottled(_) => 9999,
             Validation(_) => 10000,
             MissingToken => 10001,
             InvalidToken => 10002,
@@ -145,6 +149,7 @@ impl ApiError {
             | NotOrderConsumer | RateOwnService => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
             Internal(_) | FileSaveFailed => StatusCode::INTERNAL_SERVER_ERROR,
+            LoginThrottled(_) => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -176,6 +181,11 @@ impl IntoResponse for ApiError {
             tracing::error!(error_code = 10025, cause = %cause, "internal error");
         }
         let mut response = self.status().into_response();
+        if let ApiError::LoginThrottled(seconds) = &self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, (*seconds).max(1).into());
+        }
         response.extensions_mut().insert(ErrorBody {
             error_code: self.code(),
             message: self.to_string(),
@@ -235,6 +245,12 @@ mod tests {
             StatusCode::INTERNAL_SERVER_ERROR
         );
         assert_eq!(ApiError::OperationFailed.status(), StatusCode::BAD_REQUEST);
+        let throttled = ApiError::LoginThrottled(60);
+        assert_eq!(
+            (throttled.status(), throttled.code()),
+            (StatusCode::TOO_MANY_REQUESTS, 9999),
+            "the sign-in failure's body, with 429"
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod service;
 pub mod state;
 pub mod store;
 pub mod text;
+pub mod throttle;
 pub mod tim;
 pub mod time;
 pub mod user;

@@ -18,6 +18,7 @@ use tokio::sync::OnceCell;
 
 use crate::auth::TokenSigner;
 use crate::config::{Config, ConfigError, SecretSource};
+use crate::credential::Pepper;
 use crate::error::ApiError;
 use crate::store::Store;
 
@@ -37,6 +38,7 @@ struct Inner {
     ssm: OnceLock<aws_sdk_ssm::Client>,
     s3: OnceLock<aws_sdk_s3::Client>,
     tokens: OnceCell<TokenSigner>,
+    pepper: OnceCell<Pepper>,
     tim_key: OnceCell<String>,
     clock: Clock,
 }
@@ -181,6 +183,7 @@ impl AppState {
             ssm: ssm.map_or_else(OnceLock::new, OnceLock::from),
             s3: s3.map_or_else(OnceLock::new, OnceLock::from),
             tokens: OnceCell::new(),
+            pepper: OnceCell::new(),
             tim_key: OnceCell::new(),
             clock,
         }))
@@ -247,6 +250,18 @@ impl AppState {
                     secret.as_bytes(),
                     self.0.config.token_ttl_seconds,
                 ))
+            })
+            .await
+    }
+
+    /// The pepper credential pairs are keyed with; fetched on first use when it lives in
+    /// SSM.
+    pub async fn pepper(&self) -> Result<&Pepper, ApiError> {
+        self.0
+            .pepper
+            .get_or_try_init(|| async {
+                let secret = self.resolve(&self.0.config.credential_pepper).await?;
+                Ok(Pepper::new(secret.as_bytes()))
             })
             .await
     }

@@ -29,6 +29,9 @@ pub struct User {
     /// For a designer: the user id of their design company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
+    /// Session version: tokens issued at an older version are refused (see `auth`).
+    #[serde(default)]
+    pub session_version: u64,
     /// Created at, Unix seconds.
     pub created_at: i64,
 }
@@ -177,6 +180,7 @@ mod tests {
             tel: None,
             roles: vec![Role::Admin],
             company_id: None,
+            session_version: 0,
             created_at: 1,
         };
         let update: ProfileUpdate =

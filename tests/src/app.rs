@@ -25,6 +25,10 @@ use crate::{dynamodb_local, s3_local, schema, workspace_root};
 pub const JWT_SECRET: &str = "test-jwt-secret";
 /// The bootstrap admin pair of the test configuration.
 pub const BOOTSTRAP_ADMIN: (&str, u64) = ("admin-test", 1);
+/// The credential pepper of the test configuration.
+pub const CREDENTIAL_PEPPER: &str = "test-credential-pepper";
+/// The source address of test requests unless one says otherwise.
+pub const TEST_SOURCE_IP: &str = "127.0.0.1";
 /// The IM secret key of the test configuration.
 pub const TIM_SECRET_KEY: &str = "test-tim-key";
 /// The IM application id of the test configuration.
@@ -47,6 +51,7 @@ pub fn test_config(table: &str) -> Config {
     let settings = HashMap::from([
         ("TABLE_NAME", table.to_owned()),
         ("JWT_SECRET", JWT_SECRET.to_owned()),
+        ("CREDENTIAL_PEPPER", CREDENTIAL_PEPPER.to_owned()),
         ("BOOTSTRAP_ADMIN_I_CODE", BOOTSTRAP_ADMIN.0.to_owned()),
         ("BOOTSTRAP_ADMIN_ORDER_NO", BOOTSTRAP_ADMIN.1.to_string()),
         ("TIM_SDKAPPID", TIM_SDK_APP_ID.to_string()),
@@ -177,6 +182,7 @@ impl TestApp {
             path: path.to_owned(),
             headers: Vec::new(),
             body: Vec::new(),
+            source_ip: TEST_SOURCE_IP.to_owned(),
         }
     }
 
@@ -253,9 +259,16 @@ pub struct TestRequest<'a> {
     path: String,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    source_ip: String,
 }
 
 impl TestRequest<'_> {
+    /// Sends from `address`, which API Gateway reports as the request's `sourceIp`.
+    pub fn from_ip(mut self, address: &str) -> Self {
+        self.source_ip = address.to_owned();
+        self
+    }
+
     /// Adds a header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
@@ -304,9 +317,12 @@ impl TestRequest<'_> {
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
-        let request = request
+        let mut request = request
             .body(Body::from(self.body))
             .unwrap_or_else(|error| panic!("bad test request: {error}"));
+        request
+            .extensions_mut()
+            .insert(api_gateway_context(&self.source_ip));
         let response = router
             .oneshot(request)
             .await
@@ -331,6 +347,17 @@ impl TestRequest<'_> {
             headers,
         }
     }
+}
+
+/// The request context API Gateway (HTTP API, payload 2.0) gives a request from `address`.
+fn api_gateway_context(address: &str) -> lambda_http::request::RequestContext {
+    let context = serde_json::from_value(json!({
+        "routeKey": "$default", "stage": "$default", "requestId": "test",
+        "http": { "method": "GET", "path": "/", "protocol": "HTTP/1.1", "sourceIp": address },
+        "timeEpoch": 0
+    }))
+    .unwrap_or_else(|error| panic!("request context: {error}"));
+    lambda_http::request::RequestContext::ApiGatewayV2(context)
 }
 
 /// A response: status, JSON body (or the text as a JSON string), headers.

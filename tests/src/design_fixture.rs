@@ -81,10 +81,7 @@ pub async fn load(
             "the fixture's first designer has no company",
         ));
     };
-    let company = CurrentUser {
-        id: company_id,
-        roles: vec![shared::auth::Role::Company],
-    };
+    let company = CurrentUser::from(store.user(company_id).await?.ok_or(ApiError::NotFound)?);
     let parts = [designer, &company, &customer, &admin];
     for target in 0..=WALK.len() + 1 {
         let task = publish(state, &customer, target).await?;
@@ -121,10 +118,7 @@ async fn user(
         .map(|(_, id)| *id)
         .ok_or_else(|| ApiError::internal(format!("fixture has no user {i_code}")))?;
     let user = state.store().user(id).await?.ok_or(ApiError::NotFound)?;
-    Ok(CurrentUser {
-        id,
-        roles: user.roles,
-    })
+    Ok(CurrentUser::from(user))
 }
 
 fn audit(approve: bool) -> Result<AuditBody, ApiError> {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use shared::auth::Role;
 use shared::category::{Category, CategoryView};
 use shared::credential::Credential;
-use shared::identity::sign_in;
+use shared::identity::{sign_in_admitted, LoginAttempt};
 use shared::order::{NewOrder, OrderAction};
 use shared::rating::NewRating;
 use shared::refund::NewRefund;
@@ -112,12 +112,10 @@ pub async fn load(state: &AppState, fixture: &Fixture) -> Result<Vec<(String, u6
         }
     }
     let mut users: Vec<(String, u64)> = Vec::new();
+    let pepper = state.pepper().await?;
     for pair in &fixture.credentials {
-        if store
-            .credential(&pair.i_code, pair.order_no)
-            .await?
-            .is_none()
-        {
+        let digest = pepper.pair(&pair.i_code, pair.order_no);
+        if store.credential(&digest).await?.is_none() {
             let company_id = pair.company.as_ref().and_then(|company| {
                 users
                     .iter()
@@ -126,17 +124,24 @@ pub async fn load(state: &AppState, fixture: &Fixture) -> Result<Vec<(String, u6
             });
             let credential = Credential {
                 id: store.next_id("credential").await?,
-                i_code: pair.i_code.clone(),
-                order_no: pair.order_no,
                 roles: pair.roles.clone(),
-                nickname: Some(pair.nickname.clone()),
                 company_id,
-                user_id: None,
-                created_at: state.now(),
+                ..Credential::for_member(
+                    pepper,
+                    &pair.i_code,
+                    pair.order_no,
+                    &pair.nickname,
+                    state.now(),
+                )
             };
             store.register_credential(&credential).await?;
         }
-        let user = sign_in(state, &pair.i_code, pair.order_no).await?;
+        let attempt = LoginAttempt {
+            i_code: &pair.i_code,
+            order_no: pair.order_no,
+            source_ip: "fixture",
+        };
+        let user = sign_in_admitted(state, &attempt, &digest).await?;
         users.push((pair.i_code.clone(), user.id));
     }
     if store.service(1).await?.is_none() {
@@ -211,10 +216,16 @@ async fn load_market(
             .find(|service| service.title == entry.service)
             .ok_or_else(|| ApiError::internal(format!("fixture: no service {}", entry.service)))?;
         let consumer = user_id(&entry.consumer)?;
+        let consumer_record = store
+            .user(consumer)
+            .await?
+            .ok_or_else(|| ApiError::internal("fixture: consumer missing"))?;
         let address = (service.designated_place == DesignatedPlace::Yes).then(demo_address);
         let input: NewOrder =
             parse(serde_json::json!({"service_id": service.id, "address": address}))?;
-        let order = store.place_order(consumer, input, state.now()).await?;
+        let order = store
+            .place_order(&consumer_record, input, state.now())
+            .await?;
         let publisher = service.publisher.id;
         let steps: &[(bool, OrderAction)] = match entry.status {
             1 => &[(true, OrderAction::Agree)],

@@ -2,8 +2,8 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::json;
-use shared::http::{ok, JsonBody};
-use shared::identity::sign_in;
+use shared::http::{ok, CurrentUser, JsonBody, SourceIp};
+use shared::identity::{self, LoginAttempt};
 use shared::text::{BoundedText, ICode, PositiveInt};
 use shared::{ApiError, AppState};
 
@@ -15,16 +15,20 @@ pub struct TokenRequest {
 }
 
 /// Issues a token for the user behind the pair (created on first use); 9999 when the pair
-/// is not registered.
+/// is not registered, 429 (9999) after too many failures from the caller's address or
+/// with the pair's `i_code`.
 pub async fn issue_token(
     State(state): State<AppState>,
+    SourceIp(source_ip): SourceIp,
     JsonBody(request): JsonBody<TokenRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let user = sign_in(&state, request.i_code.as_str(), request.order_no.get()).await?;
-    let token = state
-        .tokens()
-        .await?
-        .issue(user.id, &user.roles, state.now())?;
+    let attempt = LoginAttempt {
+        i_code: request.i_code.as_str(),
+        order_no: request.order_no.get(),
+        source_ip: &source_ip,
+    };
+    let user = identity::sign_in(&state, &attempt).await?;
+    let token = identity::issue_token(&state, &user).await?;
     Ok(ok(json!({ "token": token })))
 }
 
@@ -35,11 +39,28 @@ pub struct VerifyRequest {
     token: BoundedText<0, 4096>,
 }
 
-/// Answers whether the token is valid now.
+/// Answers whether the token is valid now: well signed, unexpired, and of a live session.
 pub async fn verify_token(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<VerifyRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let valid = state.tokens().await?.verify(request.token.as_str()).is_ok();
+    let valid = match state.tokens().await?.verify(request.token.as_str()) {
+        Ok(claims) => match identity::live_session(&state, &claims).await {
+            Ok(()) => true,
+            Err(ApiError::Internal(cause)) => return Err(ApiError::Internal(cause)),
+            Err(_) => false,
+        },
+        Err(_) => false,
+    };
     Ok(ok(json!({ "valid": valid })))
+}
+
+/// `POST /v1/token/revoke` → `{revoked: true}`: every token of the caller stops working
+/// (logout on every device).
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+) -> Result<impl IntoResponse, ApiError> {
+    identity::end_sessions(&state, caller.id).await?;
+    Ok(ok(json!({ "revoked": true })))
 }

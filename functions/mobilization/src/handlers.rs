@@ -4,6 +4,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use shared::http::SourceIp;
+use shared::identity::LoginAttempt;
 use shared::mobilization::assignment::CheckInPosition;
 use shared::mobilization::directory::DirectoryImport;
 use shared::mobilization::http::{
@@ -28,10 +30,15 @@ pub struct LoginRequest {
 /// `POST /user` → 200 `{soldier_id, name}` and the `token` cookie.
 pub async fn login(
     State(state): State<AppState>,
+    SourceIp(source_ip): SourceIp,
     TaskJson(request): TaskJson<LoginRequest>,
 ) -> Result<Response, TaskError> {
-    let (member, token) =
-        ops::login(&state, request.i_code.as_str(), request.order_no.get()).await?;
+    let attempt = LoginAttempt {
+        i_code: request.i_code.as_str(),
+        order_no: request.order_no.get(),
+        source_ip: &source_ip,
+    };
+    let (member, token) = ops::login(&state, &attempt).await?;
     let cookie = login_cookie(&token, state.config().token_ttl_seconds);
     let body = json!({ "soldier_id": member.soldier_id, "name": member.name });
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
@@ -43,13 +50,17 @@ pub async fn session(State(state): State<AppState>, OptionalLogin(user): Optiona
     ops::session(&state, user).await.map(Json)
 }
 
-/// `DELETE /user` → 204 and the cookie cleared.
-pub async fn logout() -> Response {
-    (
+/// `DELETE /user` → 204 and the cookie cleared; every token of the user stops working.
+pub async fn logout(
+    State(state): State<AppState>,
+    OptionalLogin(user): OptionalLogin,
+) -> Result<Response, TaskError> {
+    ops::logout(&state, user).await?;
+    Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, logout_cookie())],
     )
-        .into_response()
+        .into_response())
 }
 
 /// `PUT /task/directory` (admin) → `{offices, orgs, members}` written.

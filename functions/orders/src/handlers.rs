@@ -44,7 +44,7 @@ pub async fn place(
 ) -> Result<impl IntoResponse, ApiError> {
     let order = state
         .store()
-        .place_order(user.id, input, state.now())
+        .place_order(&user.user, input, state.now())
         .await?;
     Ok(created(json!({ "order_id": order.id })))
 }

@@ -34,7 +34,7 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let service = state
         .store()
-        .create_service(user.id, input, state.now())
+        .create_service(&user.user, input, state.now())
         .await?;
     Ok(created(json!({ "service_id": service.id.to_string() })))
 }
@@ -101,7 +101,7 @@ pub async fn edit(
     IdPath(id): IdPath,
     JsonBody(input): JsonBody<ServiceInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let service = state.store().edit_service(id, user.id, input).await?;
+    let service = state.store().edit_service(id, &user.user, input).await?;
     Ok(ok(service.view(&state.config().asset_base_url)))
 }
 

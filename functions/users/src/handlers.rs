@@ -3,24 +3,12 @@ use axum::response::IntoResponse;
 use serde_json::json;
 use shared::http::{ok, CurrentUser, JsonBody};
 use shared::tim::{user_sig, USER_SIG_EXPIRE_SECONDS};
-use shared::user::{ProfileUpdate, User, UserView};
+use shared::user::{ProfileUpdate, UserView};
 use shared::{ApiError, AppState};
 
-async fn load(state: &AppState, caller: &CurrentUser) -> Result<User, ApiError> {
-    state
-        .store()
-        .user(caller.id)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
-/// `GET /v1/user`: the caller's profile.
-pub async fn show_user(
-    State(state): State<AppState>,
-    caller: CurrentUser,
-) -> Result<impl IntoResponse, ApiError> {
-    let user = load(&state, &caller).await?;
-    Ok(ok(UserView::from(&user)))
+/// `GET /v1/user`: the caller's profile, as the session check read it.
+pub async fn show_user(caller: CurrentUser) -> Result<impl IntoResponse, ApiError> {
+    Ok(ok(UserView::from(&caller.user)))
 }
 
 /// `PUT /v1/user`: replaces the caller's profile fields and answers the new profile.
@@ -29,7 +17,7 @@ pub async fn update_user(
     caller: CurrentUser,
     JsonBody(update): JsonBody<ProfileUpdate>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let user = update.apply(load(&state, &caller).await?);
+    let user = update.apply(caller.user);
     state.store().save_user(&user).await?;
     Ok(ok(UserView::from(&user)))
 }

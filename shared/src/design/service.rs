@@ -59,9 +59,8 @@ pub async fn publish(
 ) -> Result<u64, ApiError> {
     let store = state.store();
     let photos = attach_photos(state, caller.id, &request.photos.0, "photos").await?;
-    let customer = store.user(caller.id).await?.ok_or(ApiError::InvalidToken)?;
     let id = store.next_id("design-task").await?;
-    let task = request.into_task(id, UserView::from(&customer), photos, state.now());
+    let task = request.into_task(id, UserView::from(&caller.user), photos, state.now());
     store.create_design_task(&task).await?;
     Ok(id)
 }
@@ -106,8 +105,7 @@ pub async fn grab(
 ) -> Result<Process, ApiError> {
     caller.require(Role::Designer)?;
     let store = state.store();
-    let designer = store.user(caller.id).await?.ok_or(ApiError::InvalidToken)?;
-    let company_id = designer.company_id.ok_or(ApiError::Forbidden)?;
+    let company_id = caller.user.company_id.ok_or(ApiError::Forbidden)?;
     let mut process_id = None;
     for attempt in 0..GRAB_ATTEMPTS {
         let task = store
@@ -146,7 +144,7 @@ pub async fn grab(
         let summary = ProcessSummary {
             designer_id: caller.id,
             process_id: id,
-            designer: DesignerBrief::from(&designer),
+            designer: DesignerBrief::from(&caller.user),
         };
         match store.grab_design_task(&task, &process, &summary).await {
             Err(ApiError::OperationFailed) => {

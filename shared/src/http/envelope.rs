@@ -122,5 +122,6 @@ pub fn with_envelope(router: Router) -> Router {
             tracing::error!(error_code = 10025, "handler panicked");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }))
+        .layer(middleware::from_fn(super::audit_layer))
         .layer(middleware::from_fn(envelope_layer))
 }

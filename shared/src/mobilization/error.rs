@@ -33,6 +33,10 @@ pub enum TaskError {
     /// 400 with `error_code` 10027 — check-in refused (not accepted, or the task is over).
     #[error("{0}")]
     CheckInRefused(String),
+    /// 429 — too many failed logins from this address or with this `i_code`; the number
+    /// is the seconds until the window closes.
+    #[error("登录失败次数过多，请{0}秒后再试")]
+    Throttled(i64),
     /// 500 — a server fault; the cause goes to the log only.
     #[error("很抱歉,服务器出错了")]
     Internal(String),
@@ -63,6 +67,7 @@ impl TaskError {
             }
             TaskError::Forbidden(_) => StatusCode::FORBIDDEN,
             TaskError::NotFound => StatusCode::NOT_FOUND,
+            TaskError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             TaskError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,6 +86,7 @@ impl From<ApiError> for TaskError {
             ApiError::Forbidden => TaskError::forbidden("权限不足"),
             ApiError::NotFound => TaskError::NotFound,
             ApiError::DuplicateCheckIn => TaskError::DuplicateCheckIn,
+            ApiError::LoginThrottled(seconds) => TaskError::Throttled(seconds),
             other => TaskError::Internal(format!("{other:?}")),
         }
     }
@@ -101,10 +107,18 @@ impl IntoResponse for TaskError {
             _ => json!({ "cnmsg": message }),
         };
         let mut response = (status, Json(body)).into_response();
-        if matches!(self, TaskError::NotLoggedIn) {
-            response
-                .headers_mut()
-                .insert(header::LOCATION, HeaderValue::from_static(LOGIN_URL));
+        match self {
+            TaskError::NotLoggedIn => {
+                response
+                    .headers_mut()
+                    .insert(header::LOCATION, HeaderValue::from_static(LOGIN_URL));
+            }
+            TaskError::Throttled(seconds) => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, seconds.max(1).into());
+            }
+            _ => {}
         }
         response
     }

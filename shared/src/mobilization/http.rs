@@ -9,13 +9,19 @@ use serde::Deserialize;
 
 use super::directory::{Directory, Member};
 use super::error::TaskError;
-use crate::auth::{Claims, Role};
-use crate::http::{bearer_token, parse_query, read_json, PageNumber, PageQuery, PageSize};
+use crate::auth::Role;
+use crate::error::ApiError;
+use crate::http::{
+    authenticate, bearer_token, live_user, mark_privileged, parse_query, read_json,
+    verified_claims, PageNumber, PageQuery, PageSize,
+};
 use crate::state::AppState;
 
 /// The caller as a member of the directory, with the directory itself.
 #[derive(Debug, Clone)]
 pub struct Soldier {
+    /// The user behind the login.
+    pub user_id: u64,
     /// The member the caller logged in as.
     pub member: Member,
     /// The directory, read once per request.
@@ -33,38 +39,33 @@ impl Soldier {
     }
 }
 
-/// The claims of the request's login (cookie, header or bearer token), or the 302.
-pub async fn login_claims(parts: &Parts, state: &AppState) -> Result<Claims, TaskError> {
-    let token = bearer_token(&parts.headers).ok_or(TaskError::NotLoggedIn)?;
-    state
-        .tokens()
-        .await?
-        .verify(token)
-        .map_err(|_| TaskError::NotLoggedIn)
-}
-
 impl FromRequestParts<AppState> for Soldier {
     type Rejection = TaskError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, TaskError> {
-        let user_id = login_claims(parts, state)
-            .await?
-            .user_id()
-            .map_err(|_| TaskError::NotLoggedIn)?;
+        let claims = verified_claims(parts, state).await?;
         let store = state.store();
-        let soldier_id = store
-            .member_of_user(user_id)
-            .await?
-            .ok_or_else(|| TaskError::forbidden("您不是民兵，请用民兵的凭证登录"))?;
+        let (user, soldier_id) = tokio::try_join!(
+            live_user(state, &claims),
+            store.member_of_user(claims.user_id()?)
+        )?;
+        let not_member = || TaskError::forbidden("您不是民兵，请用民兵的凭证登录");
+        let soldier_id = soldier_id.ok_or_else(not_member)?;
         let (member, directory) = tokio::try_join!(store.member(soldier_id), store.directory())?;
-        let member =
-            member.ok_or_else(|| TaskError::forbidden("您不是民兵，请用民兵的凭证登录"))?;
-        Ok(Soldier { member, directory })
+        let member = member.ok_or_else(not_member)?;
+        if member.is_admin {
+            mark_privileged(parts, user.id);
+        }
+        Ok(Soldier {
+            user_id: user.id,
+            member,
+            directory,
+        })
     }
 }
 
-/// The user of the request's login when it is valid, else `None` (for `GET /user`, which
-/// answers either way).
+/// The user of the request's login when it is valid and its session live, else `None`
+/// (for `GET /user`, which answers either way, and `DELETE /user`).
 #[derive(Debug, Clone, Copy)]
 pub struct OptionalLogin(pub Option<u64>);
 
@@ -72,13 +73,14 @@ impl FromRequestParts<AppState> for OptionalLogin {
     type Rejection = TaskError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, TaskError> {
-        let Some(token) = bearer_token(&parts.headers) else {
+        if bearer_token(&parts.headers).is_none() {
             return Ok(OptionalLogin(None));
-        };
-        let claims = state.tokens().await?.verify(token).ok();
-        Ok(OptionalLogin(
-            claims.and_then(|claims| claims.user_id().ok()),
-        ))
+        }
+        match authenticate(parts, state).await {
+            Ok(user) => Ok(OptionalLogin(Some(user.id))),
+            Err(ApiError::Internal(cause)) => Err(TaskError::Internal(cause)),
+            Err(_) => Ok(OptionalLogin(None)),
+        }
     }
 }
 
@@ -156,15 +158,16 @@ impl<S: Send + Sync> FromRequestParts<S> for TaskId {
 /// A caller whose login carries the `admin` role (302 without a login, 403 without the
 /// role): the directory import.
 #[derive(Debug, Clone, Copy)]
-pub struct DirectoryAdmin;
+pub struct DirectoryAdmin(pub u64);
 
 impl FromRequestParts<AppState> for DirectoryAdmin {
     type Rejection = TaskError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, TaskError> {
-        let claims = login_claims(parts, state).await?;
-        if claims.roles.contains(&Role::Admin) {
-            Ok(DirectoryAdmin)
+        let user = authenticate(parts, state).await?;
+        if user.roles.contains(&Role::Admin) {
+            mark_privileged(parts, user.id);
+            Ok(DirectoryAdmin(user.id))
         } else {
             Err(TaskError::forbidden("只有平台管理员可以导入目录"))
         }
@@ -189,6 +192,7 @@ pub fn logout_cookie() -> &'static str {
 pub fn with_task_errors(router: axum::Router) -> axum::Router {
     use axum::response::IntoResponse;
     router
+        .layer(axum::middleware::from_fn(crate::http::audit_layer))
         .fallback(crate::http::no_such_route)
         .method_not_allowed_fallback(crate::http::no_such_route)
         .layer(axum::extract::DefaultBodyLimit::max(5 * 1024 * 1024))

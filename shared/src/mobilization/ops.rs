@@ -14,7 +14,9 @@ use super::directory::{Directory, DirectoryImport, Member, Place, Unit, CREATED_
 use super::error::TaskError;
 use super::http::Soldier;
 use super::task::{NewTask, Target, TargetKind, Task};
+use crate::credential::{Credential, PairDigest};
 use crate::http::PageQuery;
+use crate::identity::{self, LoginAttempt};
 use crate::state::AppState;
 use crate::time::format_datetime;
 use crate::ApiError;
@@ -42,17 +44,21 @@ pub async fn import_directory(
             }
             other => other.into(),
         })?;
-    store
-        .write_directory_records(&plan.members, &plan.places, &plan.credentials)
-        .await?;
-    let pairs: Vec<(String, u64, String)> = plan
+    let pepper = state.pepper().await?;
+    let credentials: Vec<Credential> = plan
         .credentials
         .iter()
-        .map(|c| (c.i_code.clone(), c.order_no, c.name.clone()))
+        .map(|c| Credential::for_member(pepper, &c.i_code, c.order_no, &c.name, state.now()))
+        .collect();
+    let links: Vec<(PairDigest, u64)> = credentials
+        .iter()
+        .zip(&plan.credentials)
+        .map(|(credential, member)| (credential.pair.clone(), member.soldier_id))
         .collect();
     store
-        .register_missing_credentials(&pairs, state.now())
+        .write_directory_records(&plan.members, &plan.places, &links)
         .await?;
+    store.register_missing_credentials(&credentials).await?;
     Ok(json!({ "offices": offices, "orgs": orgs, "members": plan.members.len() }))
 }
 
@@ -704,21 +710,27 @@ pub async fn session(state: &AppState, user_id: Option<u64>) -> Result<Value, Ta
 /// linked to the member. A pair that is not a member's is 400.
 pub async fn login(
     state: &AppState,
-    i_code: &str,
-    order_no: u64,
+    attempt: &LoginAttempt<'_>,
 ) -> Result<(Member, String), TaskError> {
     let store = state.store();
-    let not_member = || TaskError::Invalid("i_code/order_no 不是民兵的登录凭证".into());
-    let soldier_id = store
-        .member_of_credential(i_code, order_no)
+    let pair = identity::admit(state, attempt).await?;
+    let Some(soldier_id) = store.member_of_credential(&pair).await? else {
+        return Err(identity::refuse(state, attempt).await.into());
+    };
+    let member = store
+        .member(soldier_id)
         .await?
-        .ok_or_else(not_member)?;
-    let member = store.member(soldier_id).await?.ok_or_else(not_member)?;
-    let user = crate::identity::sign_in(state, i_code, order_no).await?;
+        .ok_or_else(|| TaskError::Invalid("i_code/order_no 不是民兵的登录凭证".into()))?;
+    let user = identity::sign_in_admitted(state, attempt, &pair).await?;
     store.link_user(user.id, soldier_id).await?;
-    let token = state
-        .tokens()
-        .await?
-        .issue(user.id, &user.roles, state.now())?;
+    let token = identity::issue_token(state, &user).await?;
     Ok((member, token))
+}
+
+/// Logs out: every session of the user ends (the cookie is cleared by the caller).
+pub async fn logout(state: &AppState, user_id: Option<u64>) -> Result<(), TaskError> {
+    if let Some(user_id) = user_id {
+        identity::end_sessions(state, user_id).await?;
+    }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! - directory snapshot `MOB#DIRECTORY / UNITS` (offices and organisations, one item);
 //! - member `MOB#MEMBER#{id} / MEMBER`, listed per unit in GSI1 `MOB#UNIT#{unit}`;
 //! - common place `MOB#UNIT#{unit} / PLACE#{id}`;
-//! - credential link `MOB#CRED#{i_code}#{order_no}` and user link `MOB#USER#{user} / MEMBER`;
+//! - credential link `MOB#CRED#{pair digest} / MEMBER` and user link `MOB#USER#{user} / MEMBER`;
 //! - task `MOB#TASK#{id} / TASK`; its scope entries `MOB#TASK#{id} / SCOPE#{unit}`, listed in
 //!   GSI2 `MOB#SCOPE#{unit}` by end time; its assignments `MOB#TASK#{id} / ASSIGN#{soldier}`,
 //!   listed per member in GSI1 `MOB#MINE#{soldier}` and, once accepted, in GSI3
@@ -15,10 +15,11 @@ use serde::{Deserialize, Serialize};
 
 use super::query::KeyRange;
 use super::{id_sort_key, n, s, Index, ItemKey, Store};
+use crate::credential::PairDigest;
 use crate::error::ApiError;
 use crate::http::PageQuery;
 use crate::mobilization::assignment::{Assignment, CheckInPosition, Response};
-use crate::mobilization::directory::{Directory, Member, MemberCredential, Place, Unit};
+use crate::mobilization::directory::{Directory, Member, Place, Unit};
 use crate::mobilization::task::Task;
 
 /// Queries in flight at once when reading the members of many units.
@@ -51,8 +52,9 @@ fn place_key(unit: Unit, place_id: u64) -> ItemKey {
     )
 }
 
-fn credential_link_key(i_code: &str, order_no: u64) -> ItemKey {
-    ItemKey::new(format!("MOB#CRED#{i_code}#{order_no}"), "MEMBER")
+/// Where the link from the pair with digest `pair` to its member is stored.
+pub(super) fn credential_link_key(pair: &PairDigest) -> ItemKey {
+    ItemKey::new(format!("MOB#CRED#{}", pair.as_str()), "MEMBER")
 }
 
 fn user_link_key(user_id: u64) -> ItemKey {
@@ -142,7 +144,7 @@ impl Store {
         &self,
         members: &[Member],
         places: &[(Unit, Place)],
-        credentials: &[MemberCredential],
+        credentials: &[(PairDigest, u64)],
     ) -> Result<(), ApiError> {
         let mut items = Vec::with_capacity(members.len() + places.len() + credentials.len());
         for member in members {
@@ -151,11 +153,11 @@ impl Store {
         for (unit, place) in places {
             items.push(place_key(*unit, place.place_id).item(place)?);
         }
-        for credential in credentials {
+        for (pair, soldier_id) in credentials {
             let link = Link {
-                soldier_id: credential.soldier_id,
+                soldier_id: *soldier_id,
             };
-            items.push(credential_link_key(&credential.i_code, credential.order_no).item(&link)?);
+            items.push(credential_link_key(pair).item(&link)?);
         }
         self.batch_put(items).await.map(|_| ())
     }
@@ -215,12 +217,8 @@ impl Store {
     }
 
     /// The member whose credential pair this is, if any.
-    pub async fn member_of_credential(
-        &self,
-        i_code: &str,
-        order_no: u64,
-    ) -> Result<Option<u64>, ApiError> {
-        let link: Option<Link> = self.get(&credential_link_key(i_code, order_no)).await?;
+    pub async fn member_of_credential(&self, pair: &PairDigest) -> Result<Option<u64>, ApiError> {
+        let link: Option<Link> = self.get(&credential_link_key(pair)).await?;
         Ok(link.map(|link| link.soldier_id))
     }
 

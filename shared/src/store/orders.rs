@@ -6,7 +6,6 @@ use std::sync::Mutex;
 
 use super::aggregate::{retry, Aggregate, Txn};
 use super::services::{service_items, service_key};
-use super::users::user_key;
 use super::{id_sort_key, Index, ItemKey, Store};
 use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
@@ -66,32 +65,28 @@ impl Store {
         self.get(&order_key(id)).await
     }
 
-    /// `POST /v1/order`: reads the service and the caller in one BatchGetItem, places the
-    /// order (contract §9 rules) and stores it; 10008 when there is no such service.
+    /// `POST /v1/order`: reads the service, places the order of `consumer` (the caller as
+    /// authenticated; contract §9 rules) and stores it; 10008 when there is no such service.
     pub async fn place_order(
         &self,
-        user_id: u64,
+        consumer: &User,
         input: NewOrder,
         now: i64,
     ) -> Result<Order, ApiError> {
-        let service_at = service_key(input.service_id.get());
-        let fetched = self
-            .get_many(&[service_at.clone(), user_key(user_id)])
-            .await?;
-        let service: Service = fetched.take(&service_at)?.ok_or(ApiError::NotFound)?;
-        let consumer: User = fetched
-            .take(&user_key(user_id))?
-            .ok_or(ApiError::InvalidToken)?;
+        let service: Service = self
+            .get(&service_key(input.service_id.get()))
+            .await?
+            .ok_or(ApiError::NotFound)?;
         // Decide before allocating an id, so refused orders leave no gap.
         Order::place(
             &service,
-            UserView::from(&consumer),
+            UserView::from(consumer),
             input.address.clone(),
             0,
             now,
         )?;
         let id = self.next_id("order").await?;
-        let order = Order::place(&service, UserView::from(&consumer), input.address, id, now)?;
+        let order = Order::place(&service, UserView::from(consumer), input.address, id, now)?;
         self.insert_order(&order).await?;
         Ok(order)
     }

@@ -5,7 +5,6 @@
 use super::aggregate::{retry, Aggregate};
 use super::categories::category_key;
 use super::files::file_key;
-use super::users::user_key;
 use super::{id_sort_key, Index, ItemKey, Store};
 use crate::category::{Category, CategoryView};
 use crate::error::ApiError;
@@ -124,40 +123,37 @@ impl Store {
         self.get(&service_key(id)).await
     }
 
-    /// The category (10000 when missing), the caller and the cover file (10000 unless a
-    /// ready file of theirs, or one nobody owns, which they claim) of a service input, in
-    /// one BatchGetItem.
+    /// The category (10000 when missing) and the cover file (10000 unless a ready file of
+    /// the publisher's, or one nobody owns, which they claim) of a service input, in one
+    /// BatchGetItem; the publisher is the caller as authenticated.
     async fn service_parts(
         &self,
-        user_id: u64,
+        user: &User,
         input: &ServiceInput,
     ) -> Result<(CategoryView, UserView), ApiError> {
         let cover = input.cover_image_id.get();
         let category_at = category_key(input.category_id.get());
         let fetched = self
-            .get_many(&[category_at.clone(), user_key(user_id), file_key(cover)])
+            .get_many(&[category_at.clone(), file_key(cover)])
             .await?;
         let category: Category = fetched
             .take(&category_at)?
             .ok_or_else(|| ApiError::invalid("category_id", "no such category"))?;
-        let user: User = fetched
-            .take(&user_key(user_id))?
-            .ok_or(ApiError::InvalidToken)?;
         let files: Vec<FileRecord> = fetched.take(&file_key(cover))?.into_iter().collect();
-        check_attachable(&files, &[cover], user_id, "cover_image_id")?;
-        self.claim_files(&files, user_id, "cover_image_id").await?;
-        Ok((CategoryView::from(&category), UserView::from(&user)))
+        check_attachable(&files, &[cover], user.id, "cover_image_id")?;
+        self.claim_files(&files, user.id, "cover_image_id").await?;
+        Ok((CategoryView::from(&category), UserView::from(user)))
     }
 
-    /// Creates a service of `user_id` in status 0 (pending audit); answers it.
+    /// Creates a service of `user` in status 0 (pending audit); answers it.
     pub async fn create_service(
         &self,
-        user_id: u64,
+        user: &User,
         input: ServiceInput,
         now: i64,
     ) -> Result<Service, ApiError> {
         input.check()?;
-        let (category, publisher) = self.service_parts(user_id, &input).await?;
+        let (category, publisher) = self.service_parts(user, &input).await?;
         let id = self.next_id("service").await?;
         let service = input.into_service(id, category, publisher, now);
         self.insert_service(&service).await?;
@@ -204,11 +200,12 @@ impl Store {
     pub async fn edit_service(
         &self,
         id: u64,
-        user_id: u64,
+        user: &User,
         input: ServiceInput,
     ) -> Result<Service, ApiError> {
         input.check()?;
-        let (category, publisher) = self.service_parts(user_id, &input).await?;
+        let user_id = user.id;
+        let (category, publisher) = self.service_parts(user, &input).await?;
         let (input, category, publisher) = (&input, &category, &publisher);
         retry(
             || async move {

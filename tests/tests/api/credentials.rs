@@ -1,7 +1,8 @@
 //! `POST /v1/admin/credential`, `GET /v1/admin/credential`.
 
-use api_tests::app::TestApp;
+use api_tests::app::{TestApp, CREDENTIAL_PEPPER};
 use serde_json::{json, Value};
+use shared::credential::Pepper;
 
 #[tokio::test]
 async fn register_answers_201_and_the_pair_signs_in_with_its_roles() {
@@ -40,7 +41,7 @@ async fn register_answers_201_and_the_pair_signs_in_with_its_roles() {
     let credential = app
         .state
         .store()
-        .credential("de-1", 3)
+        .credential(&Pepper::new(CREDENTIAL_PEPPER.as_bytes()).pair("de-1", 3))
         .await
         .unwrap()
         .unwrap();

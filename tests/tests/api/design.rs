@@ -688,12 +688,12 @@ async fn get_task_process_is_one_query_plus_one_cached_configuration_read() {
     first.sort();
     assert_eq!(
         first,
-        ["GetItem", "Query"],
+        ["GetItem", "GetItem", "Query"],
         "cold: the process Query and the configuration read"
     );
     for _ in 0..3 {
         assert_process(&read(&app, &cast.customer, task, cast.designer.id).await, 2);
-        assert_eq!(app.calls(), ["Query"]);
+        assert_eq!(app.calls(), ["GetItem", "Query"]);
     }
     app.get(&format!(
         "/v1/design/task/{task}/process/{}",
@@ -702,7 +702,7 @@ async fn get_task_process_is_one_query_plus_one_cached_configuration_read() {
     .token(&cast.company.token)
     .send()
     .await;
-    assert_eq!(app.calls(), ["Query"]);
+    assert_eq!(app.calls(), ["GetItem", "Query"]);
 }
 
 #[tokio::test]
@@ -853,8 +853,8 @@ async fn a_task_lists_who_grabbed_it_so_the_customer_can_read_each_process() {
     shown.assert_ok(200);
     assert_eq!(
         app.calls(),
-        ["GetItem"],
-        "the task item holds its processes"
+        ["GetItem", "GetItem"],
+        "the session, then the task item, which holds its processes"
     );
     assert_eq!(shown.data()["processes"], json!(expected));
     assert_eq!(shown.data()["taken"], 2);

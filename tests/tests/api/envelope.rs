@@ -51,15 +51,16 @@ async fn call_budget_of_identity_routes() {
         .assert_ok(200);
     let mut listed = app.calls();
     listed.sort();
-    assert_eq!(listed, ["GetItem", "Query"]);
+    assert_eq!(listed, ["GetItem", "GetItem", "Query"]);
     app.post("/v1/token", serde_json::json!({"i_code": api_tests::app::BOOTSTRAP_ADMIN.0, "order_no": api_tests::app::BOOTSTRAP_ADMIN.1}))
         .send()
         .await
         .assert_ok(200);
     assert_eq!(
         app.calls(),
-        ["GetItem", "GetItem"],
-        "a returning sign-in reads the pair and the user"
+        ["BatchGetItem", "GetItem", "GetItem", "GetItem"],
+        "a returning sign-in reads its failure windows (address and i_code, one call), the \
+         pair, the count of other admins (the bootstrap pair only) and the user"
     );
 }
 

@@ -432,7 +432,7 @@ async fn multipart_upload_answers_the_seed_shape_once_the_variants_exist() {
     )
     .await;
     response.assert_ok(201);
-    assert_eq!(app.calls(), ["UpdateItem", "TransactWriteItems"]);
+    assert_eq!(app.calls(), ["GetItem", "UpdateItem", "TransactWriteItems"]);
     let data = response.data().as_array().unwrap().clone();
     assert_eq!(data.len(), 2);
     assert_eq!(data[0]["key"], "file1");

@@ -146,6 +146,7 @@ async fn publish_validation_failures_are_400() {
     let malformed = app
         .request(axum::http::Method::POST, "/task")
         .header("cookie", &district.cookie)
+        .header("content-type", "application/json")
         .raw_body(b"{\"title\":")
         .send()
         .await;

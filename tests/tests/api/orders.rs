@@ -19,7 +19,7 @@ async fn place_answers_the_id_and_the_order_shows_the_snapshots() {
         .await;
     assert_eq!(
         app.calls(),
-        ["BatchGetItem", "UpdateItem", "TransactWriteItems"]
+        ["GetItem", "GetItem", "UpdateItem", "TransactWriteItems"]
     );
     placed.assert_ok(201);
     let id = placed.data()["order_id"].as_u64().unwrap();
@@ -28,7 +28,7 @@ async fn place_answers_the_id_and_the_order_shows_the_snapshots() {
         .token(&m.publisher)
         .send()
         .await;
-    assert_eq!(app.calls(), ["GetItem"]);
+    assert_eq!(app.calls(), ["GetItem", "GetItem"]);
     detail.assert_ok(200);
     let data = detail.data();
     assert_eq!(data["id"], id);
@@ -143,13 +143,13 @@ async fn every_order_transition_through_the_api() {
     let id = place(&app, &m, service).await;
     app.calls();
     order_action(&app, &m.publisher, id, 1).await.assert_ok(200);
-    assert_eq!(app.calls(), ["GetItem", "TransactWriteItems"]);
+    assert_eq!(app.calls(), ["GetItem", "GetItem", "TransactWriteItems"]);
     assert_eq!(order_status(&app, &m, id).await, 1);
     order_action(&app, &m.consumer, id, 3).await.assert_ok(200);
     assert_eq!(order_status(&app, &m, id).await, 2);
     app.calls();
     order_action(&app, &m.consumer, id, 4).await.assert_ok(200);
-    assert_eq!(app.calls(), ["GetItem", "TransactWriteItems"]);
+    assert_eq!(app.calls(), ["GetItem", "GetItem", "TransactWriteItems"]);
     assert_eq!(order_status(&app, &m, id).await, 3);
     assert_eq!(
         crate::market::service(&app, &m, service).await["sales_volume"],
@@ -270,7 +270,7 @@ async fn my_orders_by_role_and_status_and_the_counts() {
         .token(&m.publisher)
         .send()
         .await;
-    assert_eq!(app.calls(), ["GetItem"]);
+    assert_eq!(app.calls(), ["GetItem", "GetItem"]);
     assert_eq!(
         counts.data(),
         &json!({"unapproved": 1, "unpaid": 1, "unconfirmed": 1, "unrated": 1})
@@ -297,7 +297,7 @@ async fn my_orders_by_role_and_status_and_the_counts() {
             .token(token)
             .send()
             .await;
-        assert_eq!(app.calls().len(), 2);
+        assert_eq!(app.calls().len(), 3);
         all.assert_ok(200);
         assert_eq!(all.data()["total"], 7);
         assert_eq!(all.data()["has_more"], true);
@@ -310,7 +310,7 @@ async fn my_orders_by_role_and_status_and_the_counts() {
                 .token(token)
                 .send()
                 .await;
-            assert_eq!(app.calls().len(), 2);
+            assert_eq!(app.calls().len(), 3);
             assert_eq!(one.data()["total"], 1, "role {role} status {status}");
             assert_eq!(one.data()["data"][0]["id"], ids[status as usize]);
             assert_eq!(one.data()["data"][0]["status"], status);

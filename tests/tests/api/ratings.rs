@@ -21,7 +21,10 @@ async fn rating_answers_strings_completes_the_order_and_scores_the_service() {
         .token(&m.consumer)
         .send()
         .await;
-    assert_eq!(app.calls(), ["GetItem", "UpdateItem", "TransactWriteItems"]);
+    assert_eq!(
+        app.calls(),
+        ["GetItem", "GetItem", "UpdateItem", "TransactWriteItems"]
+    );
     created.assert_ok(201);
     let data = created.data();
     assert!(data["id"].as_str().unwrap().parse::<u64>().is_ok());
@@ -49,7 +52,7 @@ async fn rating_answers_strings_completes_the_order_and_scores_the_service() {
         .token(&m.publisher)
         .send()
         .await;
-    assert_eq!(app.calls(), ["Query"]);
+    assert_eq!(app.calls(), ["GetItem", "Query"]);
     by_order.assert_ok(200);
     assert_eq!(by_order.data()["score"], 4);
     assert_eq!(by_order.data()["status"], 2);
@@ -61,7 +64,7 @@ async fn rating_answers_strings_completes_the_order_and_scores_the_service() {
         .token(&m.stranger)
         .send()
         .await;
-    assert_eq!(app.calls().len(), 2);
+    assert_eq!(app.calls().len(), 3);
     list.assert_ok(200);
     assert_eq!(list.data()["total"], 2);
     assert_eq!(list.data()["data"][0]["score"], 5);
@@ -92,7 +95,7 @@ async fn moderation_keeps_the_score_equal_to_the_shown_ratings() {
     };
     app.calls();
     moderate(0).token(&m.admin).send().await.assert_ok(200);
-    assert_eq!(app.calls(), ["GetItem", "TransactWriteItems"]);
+    assert_eq!(app.calls(), ["GetItem", "GetItem", "TransactWriteItems"]);
     assert_eq!(
         crate::market::service(&app, &m, service).await["score"],
         "2"

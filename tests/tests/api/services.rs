@@ -19,7 +19,12 @@ async fn create_answers_a_string_id_and_the_service_waits_for_audit() {
     created.assert_ok(201);
     assert_eq!(
         app.calls(),
-        ["BatchGetItem", "UpdateItem", "TransactWriteItems"]
+        [
+            "GetItem",
+            "BatchGetItem",
+            "UpdateItem",
+            "TransactWriteItems"
+        ]
     );
     let id = created.data()["service_id"].as_str().unwrap().to_owned();
     let detail = app
@@ -27,7 +32,7 @@ async fn create_answers_a_string_id_and_the_service_waits_for_audit() {
         .token(&m.publisher)
         .send()
         .await;
-    assert_eq!(app.calls(), ["GetItem"]);
+    assert_eq!(app.calls(), ["GetItem", "GetItem"]);
     detail.assert_ok(200);
     let data = detail.data();
     assert_eq!(data["id"], json!(id.parse::<u64>().unwrap()));
@@ -63,7 +68,7 @@ async fn every_service_transition_through_the_api() {
         .assert_error(400, 10009);
     app.calls();
     audit(&app, &m, id, true).await.assert_ok(200);
-    assert_eq!(app.calls(), ["GetItem", "TransactWriteItems"]);
+    assert_eq!(app.calls(), ["GetItem", "GetItem", "TransactWriteItems"]);
     assert_eq!(service(&app, &m, id).await["status"], 1);
     audit(&app, &m, id, true).await.assert_error(400, 10009);
     service_action(&app, &m.publisher, id, 2)
@@ -74,7 +79,7 @@ async fn every_service_transition_through_the_api() {
     service_action(&app, &m.publisher, id, 1)
         .await
         .assert_ok(200);
-    assert_eq!(app.calls(), ["GetItem", "TransactWriteItems"]);
+    assert_eq!(app.calls(), ["GetItem", "GetItem", "TransactWriteItems"]);
     assert_eq!(service(&app, &m, id).await["status"], 2);
     service_action(&app, &m.publisher, id, 1)
         .await
@@ -124,7 +129,7 @@ async fn every_service_transition_through_the_api() {
     edited.assert_ok(200);
     assert_eq!(
         app.calls(),
-        ["BatchGetItem", "GetItem", "TransactWriteItems"]
+        ["GetItem", "BatchGetItem", "GetItem", "TransactWriteItems"]
     );
     assert_eq!(edited.data()["title"], "陪笑服务Plus");
     assert_eq!(edited.data()["status"], 0);
@@ -371,7 +376,7 @@ async fn my_services_and_status_counts() {
         .token(&m.publisher)
         .send()
         .await;
-    assert_eq!(app.calls(), ["GetItem"]);
+    assert_eq!(app.calls(), ["GetItem", "GetItem"]);
     counts.assert_ok(200);
     assert_eq!(
         counts.data(),
@@ -382,7 +387,7 @@ async fn my_services_and_status_counts() {
         .token(&m.publisher)
         .send()
         .await;
-    assert_eq!(app.calls().len(), 2);
+    assert_eq!(app.calls().len(), 3);
     assert_eq!(mine.data()["total"], 3);
     let only = app
         .get("/v1/service/my?type=1&status=0&page=1&count=10")
