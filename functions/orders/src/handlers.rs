@@ -27,7 +27,7 @@ pub async fn mine(
     user: CurrentUser,
     QueryParams(query): QueryParams<MyOrdersQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let page = PageQuery::from_parts(query.page, query.count);
+    let page = PageQuery::from_parts(query.page, query.count)?;
     let orders = state
         .store()
         .my_orders(user.id, query.role, query.status, page)

@@ -43,7 +43,7 @@ pub async fn of_service(
     _user: CurrentUser,
     QueryParams(query): QueryParams<ServiceRatingsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let page = PageQuery::from_parts(query.page, query.count);
+    let page = PageQuery::from_parts(query.page, query.count)?;
     let ratings = state
         .store()
         .service_ratings(query.service_id.get(), page)

@@ -34,7 +34,7 @@ pub async fn mine(
     user: CurrentUser,
     QueryParams(query): QueryParams<MyRefundsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let page = PageQuery::from_parts(query.page, query.count);
+    let page = PageQuery::from_parts(query.page, query.count)?;
     let refunds = state
         .store()
         .my_refunds(user.id, query.role, query.status, page)
@@ -49,7 +49,7 @@ pub async fn open(
     user: CurrentUser,
     QueryParams(query): QueryParams<OpenRefundsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let page = PageQuery::from_parts(query.page, query.count);
+    let page = PageQuery::from_parts(query.page, query.count)?;
     let refunds = state
         .store()
         .open_refunds(user.id, query.role, page)

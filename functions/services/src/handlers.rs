@@ -20,7 +20,7 @@ pub async fn published(
         category_id: query.category_id.map(|id| id.get()),
         service_type: query.service_type,
     };
-    let page = PageQuery::from_parts(query.page, query.count);
+    let page = PageQuery::from_parts(query.page, query.count)?;
     let services = state.store().published_services(filter, page).await?;
     let base = &state.config().asset_base_url;
     Ok(ok(services.map(|service| service.view(base))))
@@ -45,7 +45,7 @@ pub async fn mine(
     user: CurrentUser,
     QueryParams(query): QueryParams<MyServicesQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let page = PageQuery::from_parts(query.page, query.count);
+    let page = PageQuery::from_parts(query.page, query.count)?;
     let services = state
         .store()
         .my_services(user.id, query.service_type, query.status, page)

@@ -340,7 +340,7 @@ pub async fn my_tasks(
             TaskOwner::Company(caller.id)
         }
     };
-    let page = PageQuery::from_parts(query.page, query.count);
+    let page = PageQuery::from_parts(query.page, query.count)?;
     Ok(state
         .store()
         .owned_design_tasks(owner, page)

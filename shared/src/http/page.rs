@@ -5,6 +5,10 @@ use crate::error::ApiError;
 /// Largest page the API serves (contract §4).
 pub const MAX_PAGE_SIZE: u32 = 100;
 
+/// Deepest item a page may reach (`page × count`): a list is read from its start, so a
+/// far page would read the whole list to answer nothing; past this it is 10000, unread.
+pub const MAX_PAGE_END: u64 = 10_000;
+
 /// A page number, from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "i64")]
@@ -43,7 +47,7 @@ impl TryFrom<i64> for PageSize {
 /// with filters put `page: PageNumber, count: PageSize` in their own query struct and call
 /// [`PageQuery::from_parts`] (serde's `flatten` would lose the query-string number parsing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(from = "RawPageQuery")]
+#[serde(try_from = "RawPageQuery")]
 pub struct PageQuery {
     /// Page number, from 1.
     pub page: u32,
@@ -57,26 +61,35 @@ struct RawPageQuery {
     count: PageSize,
 }
 
-impl From<RawPageQuery> for PageQuery {
-    fn from(raw: RawPageQuery) -> Self {
-        PageQuery::from_parts(raw.page, raw.count)
+impl TryFrom<RawPageQuery> for PageQuery {
+    type Error = String;
+
+    fn try_from(raw: RawPageQuery) -> Result<Self, String> {
+        PageQuery::from_parts(raw.page, raw.count).map_err(|_| too_deep())
     }
 }
 
+fn too_deep() -> String {
+    format!("page × count must not pass {MAX_PAGE_END} items")
+}
+
 impl PageQuery {
-    /// Joins checked parts.
-    pub fn from_parts(page: PageNumber, count: PageSize) -> Self {
-        PageQuery {
+    /// Joins checked parts; a page reaching past [`MAX_PAGE_END`] items is 10000.
+    pub fn from_parts(page: PageNumber, count: PageSize) -> Result<Self, ApiError> {
+        if u64::from(page.0) * u64::from(count.0) > MAX_PAGE_END {
+            return Err(ApiError::invalid("page", too_deep()));
+        }
+        Ok(PageQuery {
             page: page.0,
             count: count.0,
-        }
+        })
     }
 
     /// Checks the bounds of `page` and `count`.
     pub fn new(page: i64, count: i64) -> Result<Self, ApiError> {
         let page = PageNumber::try_from(page).map_err(|e| ApiError::invalid("page", e))?;
         let count = PageSize::try_from(count).map_err(|e| ApiError::invalid("count", e))?;
-        Ok(PageQuery::from_parts(page, count))
+        PageQuery::from_parts(page, count)
     }
 
     /// How many items precede this page.
@@ -165,6 +178,11 @@ mod tests {
         assert!(PageQuery::new(1, 0).is_err());
         assert!(PageQuery::new(1, 101).is_err());
         assert!(PageQuery::new(i64::MAX, 10).is_err());
+        assert!(PageQuery::new(100, 100).is_ok(), "exactly the deepest page");
+        assert!(PageQuery::new(101, 100).is_err());
+        assert!(PageQuery::new(4_294_967_295, 100).is_err());
+        let raw: Result<PageQuery, _> = serde_json::from_str(r#"{"page":10001,"count":1}"#);
+        assert!(raw.unwrap_err().to_string().contains("10000 items"));
     }
 
     #[test]
