@@ -1,0 +1,329 @@
+//! Attacks on who may act (OWASP API2 broken authentication, API4 unrestricted resource
+//! consumption), each test named after the attack it stops: tokens that outlive a logout,
+//! pairs that outlive their removal, roles read from an old token, pairs readable in the
+//! table, guessing pairs at full speed, cookie writes forged from another site, pages that
+//! read a whole partition.
+
+use api_tests::app::{TestApp, BOOTSTRAP_ADMIN};
+use api_tests::mobilization::{cookie, login, office_commander, pair, seed, HAIZHU};
+use axum::http::Method;
+use serde_json::{json, Value};
+
+async fn registered(app: &TestApp, i_code: &str, order_no: u64, roles: &[&str]) -> u64 {
+    let admin = app.admin_token().await;
+    registered_by(app, &admin, i_code, order_no, roles).await
+}
+
+async fn registered_by(
+    app: &TestApp,
+    admin: &str,
+    i_code: &str,
+    order_no: u64,
+    roles: &[&str],
+) -> u64 {
+    let response = app
+        .post(
+            "/v1/admin/credential",
+            json!({"i_code": i_code, "order_no": order_no, "roles": roles}),
+        )
+        .token(admin)
+        .send()
+        .await;
+    response.assert_ok(201);
+    response.data()["id"].as_u64().unwrap()
+}
+
+async fn sign_in(app: &TestApp, i_code: &str, order_no: u64, from: &str) -> (u16, Value) {
+    let response = app
+        .post("/v1/token", json!({"i_code": i_code, "order_no": order_no}))
+        .from_ip(from)
+        .send()
+        .await;
+    (response.status, response.body)
+}
+
+#[tokio::test]
+async fn a_token_used_after_logout_is_refused() {
+    let app = TestApp::new().await;
+    registered(&app, "two-phones", 12, &[]).await;
+    let token = app.token_for("two-phones", 12).await;
+    let other_device = app.token_for("two-phones", 12).await;
+    app.post("/v1/token/revoke", json!({}))
+        .token(&token)
+        .send()
+        .await
+        .assert_ok(200);
+    for stale in [&token, &other_device] {
+        app.get("/v1/user")
+            .token(stale)
+            .send()
+            .await
+            .assert_error(401, 10002);
+        let verified = app
+            .post("/v1/token/verify", json!({ "token": stale }))
+            .send()
+            .await;
+        assert_eq!(verified.data()["valid"], false, "{}", verified.body);
+    }
+}
+
+#[tokio::test]
+async fn a_cookie_used_after_logout_is_refused() {
+    let app = TestApp::new().await;
+    seed(&app).await;
+    let token = login(&app, office_commander(HAIZHU)).await;
+    let info = app.get("/task/info").header("cookie", &cookie(&token)).send().await;
+    assert_eq!(info.status, 200, "{}", info.body);
+    let logout = app
+        .request(Method::DELETE, "/user")
+        .header("cookie", &cookie(&token))
+        .send()
+        .await;
+    assert_eq!(logout.status, 204);
+    let after = app.get("/task/info").header("cookie", &cookie(&token)).send().await;
+    assert_eq!(after.status, 302, "{}", after.body);
+    assert_eq!(after.body["url"], "/user");
+}
+
+#[tokio::test]
+async fn a_removed_pair_neither_signs_in_nor_keeps_its_sessions() {
+    let app = TestApp::new().await;
+    let id = registered(&app, "removed-1", 41, &[]).await;
+    let token = app.token_for("removed-1", 41).await;
+    let admin = app.admin_token().await;
+    let removed = app
+        .request(Method::DELETE, &format!("/v1/admin/credential/{id}"))
+        .token(&admin)
+        .send()
+        .await;
+    removed.assert_ok(200);
+    assert_eq!(removed.data()["id"], id);
+    app.get("/v1/user")
+        .token(&token)
+        .send()
+        .await
+        .assert_error(401, 10002);
+    let (status, body) = sign_in(&app, "removed-1", 41, "127.0.0.1").await;
+    assert_eq!((status, body["error_code"].as_i64()), (400, Some(9999)));
+    app.request(Method::DELETE, &format!("/v1/admin/credential/{id}"))
+        .token(&admin)
+        .send()
+        .await
+        .assert_error(404, 10008);
+}
+
+#[tokio::test]
+async fn roles_in_an_old_token_grant_nothing_once_changed() {
+    let app = TestApp::new().await;
+    registered(&app, "boss", 4, &["admin"]).await;
+    let boss = app.token_for("boss", 4).await;
+    registered_by(&app, &boss, "demoted", 3, &["admin"]).await;
+    let demoted = app.token_for("demoted", 3).await;
+    let me = app.get("/v1/user").token(&demoted).send().await;
+    let id = me.data()["id"].as_u64().unwrap();
+    let changed = app
+        .put(&format!("/v1/admin/user/{id}/roles"), json!({"roles": []}))
+        .token(&boss)
+        .send()
+        .await;
+    changed.assert_ok(200);
+    assert_eq!(changed.data(), &json!({"id": id, "roles": []}));
+    app.get("/v1/admin/credential?page=1&count=1")
+        .token(&demoted)
+        .send()
+        .await
+        .assert_error(401, 10002);
+    let fresh = app.token_for("demoted", 3).await;
+    app.get("/v1/admin/credential?page=1&count=1")
+        .token(&fresh)
+        .send()
+        .await
+        .assert_error(403, 10010);
+    app.put("/v1/admin/user/999999/roles", json!({"roles": []}))
+        .token(&boss)
+        .send()
+        .await
+        .assert_error(404, 10008);
+}
+
+#[tokio::test]
+async fn the_bootstrap_pair_stops_once_another_admin_exists() {
+    let app = TestApp::new().await;
+    let bootstrap = app.admin_token().await;
+    registered(&app, "real-admin", 7, &["admin"]).await;
+    app.get("/v1/admin/credential?page=1&count=1")
+        .token(&bootstrap)
+        .send()
+        .await
+        .assert_error(401, 10002);
+    let (status, body) = sign_in(&app, BOOTSTRAP_ADMIN.0, BOOTSTRAP_ADMIN.1, "127.0.0.1").await;
+    assert_eq!((status, body["error_code"].as_i64()), (400, Some(9999)));
+    let real = app.token_for("real-admin", 7).await;
+    app.get("/v1/admin/credential?page=1&count=5")
+        .token(&real)
+        .send()
+        .await
+        .assert_ok(200);
+}
+
+#[tokio::test]
+async fn reading_the_table_or_the_admin_list_reveals_no_pair() {
+    let app = TestApp::new().await;
+    let order_no = 987_654_321u64;
+    registered(&app, "hidden", order_no, &[]).await;
+    app.token_for("hidden", order_no).await;
+    let admin = app.admin_token().await;
+    let listed = app
+        .get("/v1/admin/credential?page=1&count=10")
+        .token(&admin)
+        .send()
+        .await;
+    listed.assert_ok(200);
+    let shown = listed.data()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["i_code"] == "hidden")
+        .cloned()
+        .unwrap();
+    assert_eq!(shown["order_no"], "****4321");
+    assert!(!listed.body.to_string().contains(&order_no.to_string()));
+    // A client of its own: the app's refuses Scan, which no request path may use.
+    let sdk = api_tests::app::local_sdk_config(api_tests::dynamodb_local::endpoint());
+    let scan = aws_sdk_dynamodb::Client::new(&sdk)
+        .scan()
+        .table_name(&app.table)
+        .send()
+        .await
+        .unwrap();
+    let items = format!("{:?}", scan.items());
+    assert!(items.contains("hidden"), "the scan sees the table");
+    assert!(
+        !items.contains(&order_no.to_string()),
+        "an order_no in clear: {items}"
+    );
+}
+
+#[tokio::test]
+async fn guessing_pairs_from_one_address_is_throttled_even_for_the_right_pair() {
+    let app = TestApp::new().await;
+    registered(&app, "guessed", 5, &[]).await;
+    let now = shared::time::now();
+    app.set_now(now);
+    for wrong in 100..110 {
+        let (status, _) = sign_in(&app, "guessed", wrong, "203.0.113.9").await;
+        assert_eq!(status, 400);
+    }
+    let (status, body) = sign_in(&app, "guessed", 5, "203.0.113.9").await;
+    assert_eq!((status, body["error_code"].as_i64()), (429, Some(9999)), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("登录失败次数过多"));
+    let (other, _) = sign_in(&app, "guessed", 5, "203.0.113.10").await;
+    assert_eq!(other, 200, "another address is not throttled");
+    app.set_now(now + 15 * 60);
+    let (later, _) = sign_in(&app, "guessed", 5, "203.0.113.9").await;
+    assert_eq!(later, 200, "the window passed");
+}
+
+#[tokio::test]
+async fn guessing_one_i_code_from_many_addresses_is_throttled() {
+    let app = TestApp::new().await;
+    registered(&app, "shared-course", 5, &[]).await;
+    for attempt in 0..100u64 {
+        let from = format!("198.51.100.{}", attempt / 5);
+        let (status, _) = sign_in(&app, "shared-course", 1000 + attempt, &from).await;
+        assert_eq!(status, 400);
+    }
+    let (status, body) = sign_in(&app, "shared-course", 5, "192.0.2.1").await;
+    assert_eq!((status, body["error_code"].as_i64()), (429, Some(9999)), "{body}");
+    let (elsewhere, _) = sign_in(&app, BOOTSTRAP_ADMIN.0, BOOTSTRAP_ADMIN.1, "192.0.2.1").await;
+    assert_eq!(elsewhere, 200, "another i_code is not throttled");
+}
+
+#[tokio::test]
+async fn guessing_member_pairs_on_the_cookie_login_is_throttled() {
+    let app = TestApp::new().await;
+    seed(&app).await;
+    let (i_code, order_no) = pair(office_commander(HAIZHU));
+    for wrong in 0..10u64 {
+        let response = app
+            .post("/user", json!({"i_code": i_code, "order_no": order_no + 1 + wrong}))
+            .from_ip("203.0.113.20")
+            .send()
+            .await;
+        assert_eq!(response.status, 400, "{}", response.body);
+    }
+    let response = app
+        .post("/user", json!({"i_code": i_code, "order_no": order_no}))
+        .from_ip("203.0.113.20")
+        .send()
+        .await;
+    assert_eq!(response.status, 429, "{}", response.body);
+    assert!(response.body["cnmsg"].as_str().unwrap().contains("登录失败次数过多"));
+    assert!(response.headers.get("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn a_cookie_write_forged_by_another_site_is_refused() {
+    let app = TestApp::new().await;
+    seed(&app).await;
+    let token = login(&app, office_commander(HAIZHU)).await;
+    let body = json!({"task_id": 1});
+    let forged = [
+        ("text/plain", Some("https://evil.example")),
+        ("application/json", Some("https://evil.example")),
+        ("application/x-www-form-urlencoded", None),
+    ];
+    for (content_type, origin) in forged {
+        let mut request = app
+            .request(Method::PUT, "/task/finish")
+            .header("cookie", &cookie(&token))
+            .header("host", "api.example")
+            .header("content-type", content_type)
+            .raw_body(body.to_string().as_bytes());
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        app.calls();
+        let response = request.send().await;
+        assert_eq!(response.status, 403, "{content_type} {origin:?}: {}", response.body);
+        assert!(response.body["cnmsg"].is_string());
+        assert!(
+            !app.calls().iter().any(|call| call != "GetItem" && call != "Query"),
+            "nothing written"
+        );
+    }
+    let admin_token = app.admin_token().await;
+    let homemaking = app
+        .put("/v1/user", json!({"nickname": "被改了"}))
+        .header("cookie", &cookie(&admin_token))
+        .header("host", "api.example")
+        .header("origin", "https://evil.example")
+        .send()
+        .await;
+    homemaking.assert_error(403, 10010);
+    let same_origin = app
+        .put("/v1/user", json!({"nickname": "自己改的"}))
+        .header("cookie", &cookie(&admin_token))
+        .header("host", "api.example")
+        .header("origin", "https://api.example")
+        .send()
+        .await;
+    same_origin.assert_ok(200);
+}
+
+#[tokio::test]
+async fn a_far_page_is_refused_before_reading_anything() {
+    let app = TestApp::new().await;
+    app.calls();
+    let far = app
+        .get("/v1/service/list?page=4294967295&count=100")
+        .send()
+        .await;
+    far.assert_error(400, 10000);
+    assert!(far.body["message"].as_str().unwrap().contains("10000"));
+    assert_eq!(app.calls(), Vec::<String>::new(), "no read at all");
+    app.get("/v1/service/list?page=100&count=100")
+        .send()
+        .await
+        .assert_ok(200);
+}
