@@ -2,6 +2,8 @@
 
 use std::env;
 
+use crate::mobilization::assignment::DEFAULT_CHECK_IN_RADIUS_METERS;
+
 /// Where a secret comes from: a value in the environment (local runs and tests) or an SSM
 /// SecureString parameter (deployed), fetched on first use and cached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +44,9 @@ pub struct Config {
     pub bucket_name: Option<String>,
     /// `S3_FORCE_PATH_STYLE=true`: address the bucket in the path (local S3 servers).
     pub s3_force_path_style: bool,
+    /// `CHECKIN_RADIUS_METERS`: how far from the gathering place a mobilization check-in
+    /// may be sent (default 2000).
+    pub checkin_radius_meters: f64,
 }
 
 /// A missing or malformed setting.
@@ -91,6 +96,13 @@ impl Config {
                 ))
             }
         };
+        let checkin_radius_meters = number(
+            "CHECKIN_RADIUS_METERS",
+            DEFAULT_CHECK_IN_RADIUS_METERS as i64,
+        )?;
+        if checkin_radius_meters <= 0 {
+            return Err(ConfigError("CHECKIN_RADIUS_METERS must be positive".into()));
+        }
         let token_ttl_seconds = number("TOKEN_TTL_SECONDS", DEFAULT_TOKEN_TTL_SECONDS)?;
         if token_ttl_seconds <= 0 {
             return Err(ConfigError("TOKEN_TTL_SECONDS must be positive".into()));
@@ -110,6 +122,7 @@ impl Config {
                 .to_owned(),
             bucket_name: lookup("BUCKET_NAME"),
             s3_force_path_style: lookup("S3_FORCE_PATH_STYLE").is_some_and(|value| value == "true"),
+            checkin_radius_meters: checkin_radius_meters as f64,
         })
     }
 }
@@ -133,6 +146,21 @@ mod tests {
         assert_eq!(config.jwt_secret, SecretSource::SsmParameter("/p".into()));
         assert_eq!(config.token_ttl_seconds, DEFAULT_TOKEN_TTL_SECONDS);
         assert!(config.bootstrap_admin.is_none() && config.tim_secret.is_none());
+        assert_eq!(config.checkin_radius_meters, 2_000.0);
+    }
+
+    #[test]
+    fn check_in_radius() {
+        let base = [("TABLE_NAME", "t"), ("JWT_SECRET", "s")];
+        let with = |value: &str| {
+            let mut pairs = base.to_vec();
+            pairs.push(("CHECKIN_RADIUS_METERS", value));
+            config(&pairs)
+        };
+        assert_eq!(with("500").unwrap().checkin_radius_meters, 500.0);
+        for bad in ["0", "-1", "2km", "1.5"] {
+            assert!(with(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

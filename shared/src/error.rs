@@ -96,6 +96,9 @@ pub enum ApiError {
     /// 10027 — check-in refused (not accepted, or the task is over).
     #[error("签到失败")]
     CheckInFailed,
+    /// 10028 — check-in refused: farther from the gathering place than the radius.
+    #[error("签到失败")]
+    CheckInTooFar,
 }
 
 impl ApiError {
@@ -132,6 +135,7 @@ impl ApiError {
             Internal(_) => 10025,
             DuplicateCheckIn => 10026,
             CheckInFailed => 10027,
+            CheckInTooFar => 10028,
         }
     }
 
@@ -220,13 +224,14 @@ mod tests {
             ApiError::Internal("x".into()),
             ApiError::DuplicateCheckIn,
             ApiError::CheckInFailed,
+            ApiError::CheckInTooFar,
         ];
         let mut codes: Vec<u32> = all.iter().map(ApiError::code).collect();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), all.len());
         assert_eq!(codes.first(), Some(&9999));
-        assert_eq!(codes.last(), Some(&10027));
+        assert_eq!(codes.last(), Some(&10028));
         assert_eq!(ApiError::MissingToken.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(ApiError::Forbidden.status(), StatusCode::FORBIDDEN);
         assert_eq!(ApiError::NotFound.status(), StatusCode::NOT_FOUND);

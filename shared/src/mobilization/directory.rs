@@ -79,7 +79,8 @@ pub struct Org {
     pub parent_id: Option<u64>,
 }
 
-/// A common gathering place (常用集合地点) of a unit.
+/// A common gathering place (常用集合地点) of a unit. A place without coordinates keeps
+/// 0 and 0 (the seed shows an empty number as 0), never one of them alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Place {
     /// Place id.
@@ -91,6 +92,31 @@ pub struct Place {
     /// Longitude.
     pub place_lng: f64,
 }
+
+impl Place {
+    /// The place as (latitude, longitude), unless it has no coordinates (0, 0).
+    pub fn coordinates(&self) -> Option<(f64, f64)> {
+        (self.place_lat != 0.0 || self.place_lng != 0.0).then_some((self.place_lat, self.place_lng))
+    }
+}
+
+/// The coordinates of a place as sent (`place_lat`, `place_lng`): both or neither, else a 400
+/// naming `at`.
+pub fn place_coordinates(
+    at: &str,
+    lat: Option<Latitude>,
+    lng: Option<Longitude>,
+) -> Result<(f64, f64), TaskError> {
+    match (lat, lng) {
+        (Some(lat), Some(lng)) => Ok((lat.get(), lng.get())),
+        (None, None) => Ok((0.0, 0.0)),
+        _ => Err(TaskError::invalid(
+            at,
+            "place_lat and place_lng go together",
+        )),
+    }
+}
+
 
 /// A stored member (民兵).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -268,12 +294,12 @@ pub struct PlaceRow {
     pub place_id: PositiveInt,
     /// Name, 1–64 characters.
     pub place_name: BoundedText<1, 64>,
-    /// Latitude.
+    /// Latitude (with `place_lng`, or neither).
     #[serde(default)]
-    pub place_lat: Latitude,
-    /// Longitude.
+    pub place_lat: Option<Latitude>,
+    /// Longitude (with `place_lat`, or neither).
     #[serde(default)]
-    pub place_lng: Longitude,
+    pub place_lng: Option<Longitude>,
 }
 
 /// A coordinate in degrees within ±`LIMIT`, rounded to 7 decimals (about a centimetre):
@@ -427,13 +453,15 @@ impl DirectoryImport {
                 if !place_ids.insert(place_id) {
                     return Err(bad(at, format!("duplicate place_id {place_id}")));
                 }
+                let (place_lat, place_lng) =
+                    place_coordinates(&at, place.place_lat, place.place_lng)?;
                 places.push((
                     Unit::Office(id),
                     Place {
                         place_id,
                         place_name: place.place_name.as_str().to_owned(),
-                        place_lat: place.place_lat.get(),
-                        place_lng: place.place_lng.get(),
+                        place_lat,
+                        place_lng,
                     },
                 ));
             }

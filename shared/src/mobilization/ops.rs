@@ -8,7 +8,8 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use super::assignment::{
-    transition, Actor, Assignment, AssignmentAction, AssignmentState, CheckInPosition, Response,
+    check_in_allowed, transition, Actor, Assignment, AssignmentAction, AssignmentState,
+    CheckInPosition, Response,
 };
 use super::directory::{Directory, DirectoryImport, Member, Place, Unit, CREATED_PLACE_BASE};
 use super::error::TaskError;
@@ -358,6 +359,16 @@ async fn act(
                 AssignmentAction::CheckIn => TaskError::CheckInRefused("任务已结束".into()),
                 _ => TaskError::Invalid("任务已结束".into()),
             });
+        }
+        if action == AssignmentAction::CheckIn {
+            check_in_allowed(
+                now,
+                task.gather_at,
+                task.finish_at,
+                task.place.coordinates(),
+                position.point(),
+                state.config().checkin_radius_meters,
+            )?;
         }
         let written = match action {
             AssignmentAction::Accept => store.respond(&task, soldier_id, true, now).await?,

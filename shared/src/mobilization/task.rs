@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::directory::{Latitude, Level, Longitude, Place, Unit, MAX_IMPORT_MEMBERS};
+use super::directory::{
+    place_coordinates, Latitude, Level, Longitude, Place, Unit, MAX_IMPORT_MEMBERS,
+};
 use super::error::TaskError;
 use crate::text::{BoundedText, BoundedVec, PositiveInt};
 use crate::time::{format_datetime, parse_datetime};
@@ -331,7 +333,7 @@ pub struct NewTask {
 
 impl NewTask {
     /// The rules between fields: at least one target, gathering no later than the end,
-    /// an end in the future, a name for a new place.
+    /// an end in the future, a name (and both coordinates or neither) for a new place.
     pub fn check(&self, now: i64) -> Result<(), TaskError> {
         if self.accept_org_ids.is_empty()
             && self.accept_office_ids.is_empty()
@@ -354,10 +356,20 @@ impl NewTask {
         if self.place_id == -1 && self.place_name.is_none() {
             return Err(TaskError::invalid("place_name", "新建地点需要名称"));
         }
+        if self.place_id == -1 {
+            self.new_place_coordinates()?;
+        }
         if self.place_id < -1 || self.place_id == 0 {
             return Err(TaskError::invalid("place_id", "must be a place id or -1"));
         }
         Ok(())
+    }
+}
+
+impl NewTask {
+    /// The coordinates of a place created with `place_id: -1`: both or neither (0, 0).
+    pub fn new_place_coordinates(&self) -> Result<(f64, f64), TaskError> {
+        place_coordinates("place_lat/place_lng", self.place_lat, self.place_lng)
     }
 }
 

@@ -407,7 +407,7 @@ async fn check_in_needs_an_accepted_running_task_and_happens_once() {
     );
     assert_status(
         &member
-            .post(&check_in, json!({"lat": 23.1, "lng": 113.2}))
+            .post(&check_in, json!({"lat": 23.117, "lng": 113.269}))
             .await,
         204,
     );
@@ -429,7 +429,7 @@ async fn check_in_needs_an_accepted_running_task_and_happens_once() {
             gather.body["mem_list"][0]["lat"].clone(),
             gather.body["mem_list"][0]["lng"].clone()
         ),
-        (json!(23.1), json!(113.2)),
+        (json!(23.117), json!(113.269)),
         "the position the check-in was sent with"
     );
     let late = Client::of(&app, org_member(211, 3)).await;
