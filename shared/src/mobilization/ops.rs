@@ -20,8 +20,8 @@ use crate::state::AppState;
 use crate::time::format_datetime;
 use crate::ApiError;
 
-/// Attempts of a response or check-in when concurrent writes to the same task's counters
-/// cancel the transaction (the state is re-read before each attempt).
+/// Attempts of a response, check-in or finish when concurrent writes to the same task's
+/// counters cancel the transaction (the state is re-read before each attempt).
 const WRITE_ATTEMPTS: u32 = 10;
 
 /// Imports a directory: validates everything against the stored directory, then writes
@@ -283,25 +283,32 @@ async fn resolve_place(
     Err(TaskError::invalid("place_id", "不是可用的常用集合地点"))
 }
 
-/// Ends a task the soldier launched (403 otherwise; 400 when already over).
+/// Ends a task the soldier launched (403 otherwise; 400 when already over). A cancelled
+/// write (a concurrent update of a list total) is decided again on a fresh read.
 pub async fn finish(state: &AppState, soldier: &Soldier, task_id: u64) -> Result<(), TaskError> {
-    let task = load_task(state, task_id).await?;
-    if task.launcher != soldier.member.soldier_id {
-        require_oversight(soldier, &task)?;
-        return Err(TaskError::forbidden("只有任务发起人可以结束任务"));
+    for attempt in 0..WRITE_ATTEMPTS {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
+        }
+        let task = load_task(state, task_id).await?;
+        if task.launcher != soldier.member.soldier_id {
+            require_oversight(soldier, &task)?;
+            return Err(TaskError::forbidden("只有任务发起人可以结束任务"));
+        }
+        let now = state.now();
+        if task.is_done(now) {
+            return Err(TaskError::Invalid("任务已结束".into()));
+        }
+        if state
+            .store()
+            .finish_task(&task, soldier.member.soldier_id, now)
+            .await?
+            .is_ok()
+        {
+            return Ok(());
+        }
     }
-    let now = state.now();
-    if task.is_done(now) {
-        return Err(TaskError::Invalid("任务已结束".into()));
-    }
-    state
-        .store()
-        .finish_task(&task, soldier.member.soldier_id, now)
-        .await
-        .map_err(|error| match error {
-            ApiError::OperationFailed => TaskError::Invalid("任务已结束".into()),
-            other => other.into(),
-        })
+    Err(TaskError::Invalid("任务已结束".into()))
 }
 
 /// A member accepts or refuses a task sent to them.
