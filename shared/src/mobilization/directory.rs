@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::error::TaskError;
+use super::limits::MAX_UNIT_PLACES;
 use crate::text::{BoundedText, BoundedVec, ICode, PositiveInt};
 
 /// Most members one import may carry.
@@ -15,8 +16,8 @@ pub const MAX_IMPORT_MEMBERS: usize = 10_000;
 /// Most offices, and most organisations, one import may hold.
 pub const MAX_IMPORT_UNITS: usize = 10_000;
 
-/// Most common gathering places one office row may hold.
-pub const MAX_OFFICE_PLACES: usize = 100;
+/// Most common gathering places one office row may hold: as many as a unit may hold.
+pub const MAX_OFFICE_PLACES: usize = MAX_UNIT_PLACES;
 
 /// Ids of imported places stay below this; places created with `place_id: -1` get ids from
 /// here up, so the two never collide.
@@ -116,7 +117,6 @@ pub fn place_coordinates(
         )),
     }
 }
-
 
 /// A stored member (民兵).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -400,6 +400,8 @@ pub struct ImportPlan {
     pub directory: Directory,
     /// Places by office.
     pub places: Vec<(Unit, Place)>,
+    /// The row index of each office that carries places.
+    pub place_rows: BTreeMap<Unit, usize>,
     /// Members to write.
     pub members: Vec<Member>,
     /// Credential pairs to register.
@@ -422,6 +424,7 @@ impl DirectoryImport {
         }
         let mut directory = stored.clone();
         let mut places = Vec::new();
+        let mut place_rows = BTreeMap::new();
         let mut seen = HashSet::new();
         let mut place_ids = HashSet::new();
         for (i, row) in self.offices.iter().enumerate() {
@@ -441,6 +444,9 @@ impl DirectoryImport {
                     parent_id: row.parent_id.map(PositiveInt::get),
                 },
             );
+            if !row.places.is_empty() {
+                place_rows.insert(Unit::Office(id), i);
+            }
             for (j, place) in row.places.iter().enumerate() {
                 let place_id = place.place_id.get();
                 let at = format!("offices[{i}].places[{j}]");
@@ -540,9 +546,45 @@ impl DirectoryImport {
         Ok(ImportPlan {
             directory,
             places,
+            place_rows,
             members,
             credentials,
         })
+    }
+}
+
+impl ImportPlan {
+    /// The places this import writes, by office, with how many of them the office does
+    /// not hold yet (`stored`: the place ids each of these offices holds). 400 naming the
+    /// office row when the office would hold more than [`MAX_UNIT_PLACES`].
+    pub fn places_by_office(
+        &self,
+        stored: &BTreeMap<Unit, Vec<u64>>,
+    ) -> Result<Vec<(Unit, Vec<Place>, u64)>, TaskError> {
+        let mut by_office: BTreeMap<Unit, Vec<Place>> = BTreeMap::new();
+        for (unit, place) in &self.places {
+            by_office.entry(*unit).or_default().push(place.clone());
+        }
+        let mut written = Vec::with_capacity(by_office.len());
+        for (unit, places) in by_office {
+            let held = stored.get(&unit).map(Vec::as_slice).unwrap_or_default();
+            let added = places
+                .iter()
+                .filter(|place| !held.contains(&place.place_id))
+                .count();
+            if held.len() + added > MAX_UNIT_PLACES {
+                let row = self.place_rows.get(&unit).copied().unwrap_or_default();
+                return Err(bad(
+                    format!("offices[{row}].places"),
+                    format!(
+                        "一个单位最多 {MAX_UNIT_PLACES} 个常用集合地点（已有 {}，新增 {added}）",
+                        held.len()
+                    ),
+                ));
+            }
+            written.push((unit, places, added as u64));
+        }
+        Ok(written)
     }
 }
 
@@ -645,6 +687,35 @@ mod tests {
             directory.scope(Unit::Office(2)),
             vec![Unit::Office(2), Unit::Org(10), Unit::Org(11)]
         );
+    }
+
+    #[test]
+    fn places_stay_within_the_units_limit() {
+        let rows = |ids: std::ops::Range<u64>| {
+            ids.map(|id| json!({"place_id": id, "place_name": "p", "place_lat": 23.1, "place_lng": 113.2}))
+                .collect::<Vec<_>>()
+        };
+        let plan = import(json!({"offices": [
+            {"office_id": 1, "name": "市", "level": "C"},
+            {"office_id": 2, "name": "区", "level": "D", "parent_id": 1, "places": rows(1..31)},
+        ]}))
+        .plan(&Directory::default())
+        .unwrap();
+        let stored = |ids: std::ops::Range<u64>| BTreeMap::from([(Unit::Office(2), ids.collect())]);
+        let written = plan.places_by_office(&stored(21..41)).unwrap();
+        assert_eq!(written.len(), 1);
+        assert_eq!((written[0].0, written[0].1.len(), written[0].2), (Unit::Office(2), 30, 20));
+        let refused = plan.places_by_office(&stored(100..121)).unwrap_err();
+        assert!(refused.to_string().starts_with("offices[1].places: "), "{refused}");
+        let too_many = serde_json::from_value::<DirectoryImport>(json!({"offices": [
+            {"office_id": 2, "name": "区", "level": "D", "places": rows(1..52)},
+        ]}));
+        assert!(too_many.is_err());
+        let half = import(json!({"offices": [
+            {"office_id": 1, "name": "市", "level": "C", "places": [{"place_id": 1, "place_name": "p", "place_lat": 23.1}]},
+        ]}));
+        let error = half.plan(&Directory::default()).unwrap_err();
+        assert!(error.to_string().starts_with("offices[0].places[0]: "), "{error}");
     }
 
     #[test]

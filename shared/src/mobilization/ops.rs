@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
+use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::{json, Map, Value};
 
 use super::assignment::{
@@ -14,6 +15,10 @@ use super::assignment::{
 use super::directory::{Directory, DirectoryImport, Member, Place, Unit, CREATED_PLACE_BASE};
 use super::error::TaskError;
 use super::http::Soldier;
+use super::limits::{
+    within_depth, MAX_TASK_MEMBERS, MAX_TASK_SCOPE, MAX_TREE_MEMBERS,
+    MAX_UNIT_PLACES,
+};
 use super::task::{NewTask, Target, TargetKind, Task};
 use crate::http::PageQuery;
 use crate::state::AppState;
@@ -24,8 +29,12 @@ use crate::ApiError;
 /// counters cancel the transaction (the state is re-read before each attempt).
 const WRITE_ATTEMPTS: u32 = 10;
 
-/// Imports a directory: validates everything against the stored directory, then writes
-/// the units snapshot, members, places and credential pairs. Answers the counts written.
+/// Offices whose places are read or written at once during an import.
+const PLACE_WRITE_PARALLELISM: usize = 8;
+
+/// Imports a directory: validates everything against the stored directory (and the
+/// places each office already holds), then writes the units snapshot, members, places and
+/// credential pairs. Answers the counts written.
 pub async fn import_directory(
     state: &AppState,
     import: DirectoryImport,
@@ -34,6 +43,22 @@ pub async fn import_directory(
     let (offices, orgs) = (import.offices.len(), import.orgs.len());
     let stored = store.directory().await?;
     let plan = import.plan(&stored)?;
+    let reads: Vec<_> = plan
+        .place_rows
+        .keys()
+        .map(|unit| {
+            let (store, unit) = (store.clone(), *unit);
+            async move {
+                let places = store.unit_places(unit, MAX_UNIT_PLACES + 1).await?;
+                Ok::<_, ApiError>((unit, places.iter().map(|p| p.place_id).collect()))
+            }
+        })
+        .collect();
+    let held = stream::iter(reads)
+        .buffered(PLACE_WRITE_PARALLELISM)
+        .try_collect::<BTreeMap<Unit, Vec<u64>>>()
+        .await?;
+    let places = plan.places_by_office(&held)?;
     store
         .save_directory(&plan.directory, stored.version)
         .await
@@ -44,7 +69,18 @@ pub async fn import_directory(
             other => other.into(),
         })?;
     store
-        .write_directory_records(&plan.members, &plan.places, &plan.credentials)
+        .write_directory_records(&plan.members, &plan.credentials)
+        .await?;
+    let writes: Vec<_> = places
+        .into_iter()
+        .map(|(unit, places, added)| {
+            let store = store.clone();
+            async move { store.write_places(unit, &places, added).await }
+        })
+        .collect();
+    stream::iter(writes)
+        .buffer_unordered(PLACE_WRITE_PARALLELISM)
+        .try_collect::<Vec<()>>()
         .await?;
     let pairs: Vec<(String, u64, String)> = plan
         .credentials
@@ -99,13 +135,28 @@ pub async fn publish(state: &AppState, soldier: &Soldier, new: NewTask) -> Resul
     let store = state.store();
     let directory = &soldier.directory;
     let root = soldier.member.unit;
+    let scope = directory.ancestors(root);
+    if scope.len() > MAX_TASK_SCOPE {
+        return Err(TaskError::Invalid(format!(
+            "发起单位的上级单位过多：一个任务最多列在 {MAX_TASK_SCOPE} 个单位下（现有 {}）",
+            scope.len()
+        )));
+    }
     let (targets, units) = unit_targets(directory, root, &new)?;
     let soldier_ids: Vec<u64> = new.accept_soldr_ids.iter().map(|id| id.get()).collect();
     let reached_units: Vec<Unit> = units.keys().copied().collect();
     let (unit_members, individuals) = tokio::try_join!(
-        store.members_of_units(&reached_units),
+        store.members_of_units(&reached_units, MAX_TASK_MEMBERS),
         store.members(&soldier_ids),
     )?;
+    let too_many = || {
+        TaskError::Invalid(format!(
+            "所选对象的民兵超过 {MAX_TASK_MEMBERS} 名，请分成几个任务发布"
+        ))
+    };
+    if unit_members.len() > MAX_TASK_MEMBERS {
+        return Err(too_many());
+    }
     let mut targets = targets;
     for (i, id) in soldier_ids.iter().enumerate() {
         let at = format!("accept_soldr_ids[{i}]");
@@ -144,6 +195,9 @@ pub async fn publish(state: &AppState, soldier: &Soldier, new: NewTask) -> Resul
     if reached.is_empty() {
         return Err(TaskError::Invalid("所选对象中没有民兵".into()));
     }
+    if reached.len() > MAX_TASK_MEMBERS {
+        return Err(too_many());
+    }
     let place = resolve_place(state, directory, root, &new).await?;
     let task_id = store.next_id("mob_task").await?;
     let assignments: Vec<Assignment> = reached
@@ -178,7 +232,7 @@ pub async fn publish(state: &AppState, soldier: &Soldier, new: NewTask) -> Resul
         launcher: soldier.member.soldier_id,
         launch_unit: root,
         launch_admin: directory.name(root),
-        scope: directory.ancestors(root),
+        scope,
         targets,
         notify_count: assignments.len() as u64,
         response_count: 0,
@@ -246,8 +300,9 @@ fn unit_of(target: &Target) -> Option<Unit> {
     }
 }
 
-/// The place of a new task: a new common place of the launching unit for `-1`, else one
-/// of the common places of the launching unit or a unit commanding it.
+/// The place of a new task: a new common place of the launching unit for `-1` (400 once
+/// the unit holds [`MAX_UNIT_PLACES`]), else one of the common places of the launching
+/// unit or a unit commanding it.
 async fn resolve_place(
     state: &AppState,
     directory: &Directory,
@@ -256,6 +311,17 @@ async fn resolve_place(
 ) -> Result<Place, TaskError> {
     let store = state.store();
     if new.place_id == -1 {
+        let full = || {
+            TaskError::invalid(
+                "place_id",
+                format!("一个单位最多 {MAX_UNIT_PLACES} 个常用集合地点，请选择已有地点"),
+            )
+        };
+        // Read first, so a full unit costs no place id; the write checks again.
+        if store.place_count(root).await? >= MAX_UNIT_PLACES as u64 {
+            return Err(full());
+        }
+        let (place_lat, place_lng) = new.new_place_coordinates()?;
         let place = Place {
             place_id: CREATED_PLACE_BASE + store.next_id("mob_place").await?,
             place_name: new
@@ -263,20 +329,21 @@ async fn resolve_place(
                 .as_ref()
                 .map(|name| name.as_str().to_owned())
                 .unwrap_or_default(),
-            place_lat: new.place_lat.unwrap_or_default().get(),
-            place_lng: new.place_lng.unwrap_or_default().get(),
+            place_lat,
+            place_lng,
         };
-        store.create_place(root, &place).await?;
-        return Ok(place);
+        return match store
+            .create_place(root, &place, MAX_UNIT_PLACES as u64)
+            .await
+        {
+            Ok(()) => Ok(place),
+            Err(ApiError::OperationFailed) => Err(full()),
+            Err(other) => Err(other.into()),
+        };
     }
     let wanted = new.place_id as u64;
     for unit in directory.ancestors(root) {
-        if let Some(place) = store
-            .unit_places(unit)
-            .await?
-            .into_iter()
-            .find(|place| place.place_id == wanted)
-        {
+        if let Some(place) = store.unit_place(unit, wanted).await? {
             return Ok(place);
         }
     }
@@ -403,6 +470,7 @@ pub async fn task_list(
     page: PageQuery,
 ) -> Result<Value, TaskError> {
     soldier.require_commander()?;
+    let page = within_depth(page, "item_counts_per_page×cur_page")?;
     let now = state.now();
     let (total, tasks) = state
         .store()
@@ -422,6 +490,7 @@ pub async fn my_tasks(
     soldier: &Soldier,
     page: PageQuery,
 ) -> Result<Value, TaskError> {
+    let page = within_depth(page, "item_counts_per_page×cur_page")?;
     let now = state.now();
     let (total, rows) = state
         .store()
@@ -471,9 +540,15 @@ pub async fn detail(state: &AppState, soldier: &Soldier, task_id: u64) -> Result
     serde_json::to_value(view).map_err(TaskError::internal)
 }
 
-/// `/task/detail/mem/{id}`: the members reached, grouped by the targets chosen.
-pub async fn detail_members(state: &AppState, task: &Task) -> Result<Value, TaskError> {
-    let assignments = state.store().assignments(task.task_id, usize::MAX).await?;
+/// `/task/detail/mem/{id}`: one page of the members reached (by soldier id), grouped by
+/// the targets chosen, with the number of members and pages.
+pub async fn detail_members(
+    state: &AppState,
+    task: &Task,
+    page: PageQuery,
+) -> Result<Value, TaskError> {
+    let page = within_depth(page, "pc×pn")?;
+    let assignments = page.slice(state.store().assignments(task.task_id, page.end()).await?);
     let mut groups: HashMap<usize, Vec<&Assignment>> = HashMap::new();
     for assignment in &assignments {
         groups.entry(assignment.group).or_default().push(assignment);
@@ -511,7 +586,13 @@ pub async fn detail_members(state: &AppState, task: &Task) -> Result<Value, Task
             })),
         }
     }
-    Ok(json!({ "offices": offices, "orgs": orgs, "indiv": indiv }))
+    Ok(json!({
+        "offices": offices,
+        "orgs": orgs,
+        "indiv": indiv,
+        "total_mem": task.notify_count,
+        "total_pages": total_pages(task.notify_count, page.count),
+    }))
 }
 
 fn member_row(assignment: &Assignment) -> Map<String, Value> {
@@ -526,6 +607,7 @@ fn member_row(assignment: &Assignment) -> Map<String, Value> {
 
 /// `/task/response/{id}`: counters and every target in soldier-id order.
 pub async fn responses(state: &AppState, task: &Task, page: PageQuery) -> Result<Value, TaskError> {
+    let page = within_depth(page, "pc×pn")?;
     let assignments = state.store().assignments(task.task_id, page.end()).await?;
     let list: Vec<Value> = page
         .slice(assignments)
@@ -554,6 +636,7 @@ pub async fn responses(state: &AppState, task: &Task, page: PageQuery) -> Result
 /// `/task/gather/{id}`: the check-in count and every member who accepted, with where
 /// they checked in when they said.
 pub async fn gathering(state: &AppState, task: &Task, page: PageQuery) -> Result<Value, TaskError> {
+    let page = within_depth(page, "pc×pn")?;
     let accepted = state.store().accepted(task.task_id, page.end()).await?;
     let list: Vec<Value> = page
         .slice(accepted)
@@ -584,7 +667,10 @@ pub async fn gathering(state: &AppState, task: &Task, page: PageQuery) -> Result
 /// `/task/info`: whether the commander leads an office, and the unit's common places.
 pub async fn info(state: &AppState, soldier: &Soldier) -> Result<Value, TaskError> {
     soldier.require_commander()?;
-    let places = state.store().unit_places(soldier.member.unit).await?;
+    let places = state
+        .store()
+        .unit_places(soldier.member.unit, MAX_UNIT_PLACES)
+        .await?;
     Ok(json!({
         "is_office": matches!(soldier.member.unit, Unit::Office(_)),
         "places": places,
@@ -599,6 +685,20 @@ fn brief(member: &Member, with_admin: bool) -> Value {
     row
 }
 
+/// The members of `units` for a tree, or 400 past [`MAX_TREE_MEMBERS`].
+async fn tree_members(state: &AppState, units: &[Unit]) -> Result<Vec<Member>, TaskError> {
+    let members = state
+        .store()
+        .members_of_units(units, MAX_TREE_MEMBERS)
+        .await?;
+    if members.len() > MAX_TREE_MEMBERS {
+        return Err(TaskError::Invalid(format!(
+            "管辖范围内的民兵超过 {MAX_TREE_MEMBERS} 名，无法一次列出；请按下级单位选择"
+        )));
+    }
+    Ok(members)
+}
+
 /// `/task/orgs`: the organisations (with members) the commander may task, under the
 /// offices of the commander's scope.
 pub async fn org_tree(state: &AppState, soldier: &Soldier) -> Result<Value, TaskError> {
@@ -610,7 +710,7 @@ pub async fn org_tree(state: &AppState, soldier: &Soldier) -> Result<Value, Task
         .into_iter()
         .filter(|unit| matches!(unit, Unit::Org(_)))
         .collect();
-    let members = state.store().members_of_units(&scope).await?;
+    let members = tree_members(state, &scope).await?;
     let mut by_unit: BTreeMap<Unit, Vec<&Member>> = BTreeMap::new();
     for member in &members {
         by_unit.entry(member.unit).or_default().push(member);
@@ -672,7 +772,7 @@ pub async fn office_tree(state: &AppState, soldier: &Soldier) -> Result<Value, T
         .into_iter()
         .filter(|unit| matches!(unit, Unit::Office(_)))
         .collect();
-    let members = state.store().members_of_units(&offices).await?;
+    let members = tree_members(state, &offices).await?;
     let mut by_office: BTreeMap<u64, Vec<&Member>> = BTreeMap::new();
     for member in &members {
         if let Unit::Office(id) = member.unit {

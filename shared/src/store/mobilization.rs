@@ -10,11 +10,11 @@
 //!   in GSI1 `MOB#MINE#{soldier}` and, once accepted, in GSI3 `MOB#ACCEPTED#{task}`;
 //! - list totals (the store's counter items): tasks listed under a unit `MOB#SCOPE#{unit}`,
 //!   those of them counted as done `MOB#DONE#{unit}`, tasks sent to a member
-//!   `MOB#MINE#{soldier}`.
+//!   `MOB#MINE#{soldier}`, common places of a unit `MOB#PLACES#{unit}`.
 
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +57,11 @@ fn done_total(unit: Unit) -> String {
 /// Counter of the tasks sent to member `soldier_id`.
 fn mine_total(soldier_id: u64) -> String {
     format!("MOB#MINE#{soldier_id}")
+}
+
+/// Counter of the common places of `unit`.
+fn places_total(unit: Unit) -> String {
+    format!("MOB#PLACES#{}", unit.key())
 }
 
 fn due_partition(unit: Unit) -> String {
@@ -184,19 +189,15 @@ impl Store {
         .await
     }
 
-    /// Creates or replaces members, places and credential links in bulk.
+    /// Creates or replaces members and credential links in bulk.
     pub async fn write_directory_records(
         &self,
         members: &[Member],
-        places: &[(Unit, Place)],
         credentials: &[MemberCredential],
     ) -> Result<(), ApiError> {
-        let mut items = Vec::with_capacity(members.len() + places.len() + credentials.len());
+        let mut items = Vec::with_capacity(members.len() + credentials.len());
         for member in members {
             items.push(member_key(member).item(member)?);
-        }
-        for (unit, place) in places {
-            items.push(place_key(*unit, place.place_id).item(place)?);
         }
         for credential in credentials {
             let link = Link {
@@ -218,8 +219,14 @@ impl Store {
         self.batch_get(&keys).await
     }
 
-    /// The members of each of `units` (one Query per unit, a few at a time).
-    pub async fn members_of_units(&self, units: &[Unit]) -> Result<Vec<Member>, ApiError> {
+    /// The members of each of `units` (one Query per unit, a few at a time), in the order
+    /// of `units`. Reading stops once more than `limit` were read: the answer then holds
+    /// more than `limit` members, but not necessarily all of them.
+    pub async fn members_of_units(
+        &self,
+        units: &[Unit],
+        limit: usize,
+    ) -> Result<Vec<Member>, ApiError> {
         let queries: Vec<_> = units
             .iter()
             .map(|unit| {
@@ -227,38 +234,75 @@ impl Store {
                 let partition = unit_partition(*unit);
                 async move {
                     store
-                        .query_partition::<Member>(Some(Index::Gsi1), &partition, true, usize::MAX)
+                        .query_partition::<Member>(Some(Index::Gsi1), &partition, true, limit + 1)
                         .await
                 }
             })
             .collect();
-        let lists: Vec<Vec<Member>> = stream::iter(queries)
-            .buffered(UNIT_QUERY_PARALLELISM)
-            .try_collect()
-            .await?;
-        Ok(lists.into_iter().flatten().collect())
+        let mut lists = stream::iter(queries).buffered(UNIT_QUERY_PARALLELISM);
+        let mut members = Vec::new();
+        while let Some(list) = lists.try_next().await? {
+            members.extend(list);
+            if members.len() > limit {
+                break;
+            }
+        }
+        Ok(members)
     }
 
-    /// The common places of `unit`.
-    pub async fn unit_places(&self, unit: Unit) -> Result<Vec<Place>, ApiError> {
+    /// The first `limit` common places of `unit`, by id.
+    pub async fn unit_places(&self, unit: Unit, limit: usize) -> Result<Vec<Place>, ApiError> {
         self.query_range(
             None,
             &unit_partition(unit),
             KeyRange::BeginsWith("PLACE#".into()),
             true,
-            usize::MAX,
+            limit,
         )
         .await
     }
 
-    /// Adds a common place to `unit`.
-    pub async fn create_place(&self, unit: Unit, place: &Place) -> Result<(), ApiError> {
-        self.put_new(
-            &place_key(unit, place.place_id),
-            place,
-            ApiError::OperationFailed,
-        )
-        .await
+    /// Common place `place_id` of `unit`, if the unit has it.
+    pub async fn unit_place(&self, unit: Unit, place_id: u64) -> Result<Option<Place>, ApiError> {
+        self.get(&place_key(unit, place_id)).await
+    }
+
+    /// How many common places `unit` holds.
+    pub async fn place_count(&self, unit: Unit) -> Result<u64, ApiError> {
+        self.total(&places_total(unit)).await
+    }
+
+    /// Adds a common place to `unit` and counts it, in one transaction, only while the
+    /// unit holds fewer than `max` places (else 10009).
+    pub async fn create_place(&self, unit: Unit, place: &Place, max: u64) -> Result<(), ApiError> {
+        let steps = vec![
+            self.put_new_step(&place_key(unit, place.place_id), place)?,
+            self.add_to_total_within(&places_total(unit), 1, max)?,
+        ];
+        self.transact(steps, |_| ApiError::OperationFailed).await
+    }
+
+    /// Creates or replaces the common places of `unit` from an import, counting `added` (how
+    /// many of them the unit did not hold) in the same transaction.
+    pub async fn write_places(
+        &self,
+        unit: Unit,
+        places: &[Place],
+        added: u64,
+    ) -> Result<(), ApiError> {
+        let mut steps = Vec::with_capacity(places.len() + 1);
+        for place in places {
+            let put = Put::builder()
+                .table_name(self.table())
+                .set_item(Some(place_key(unit, place.place_id).item(place)?))
+                .build()
+                .map_err(ApiError::internal)?;
+            steps.push(TransactWriteItem::builder().put(put).build());
+        }
+        if added > 0 {
+            steps.push(self.add_to_total(&places_total(unit), added as i64)?);
+        }
+        self.transact_retrying(steps).await
     }
 
     /// Runs a transaction, again (with backoff) when it is cancelled: its only conditions
