@@ -10,9 +10,9 @@ use shared::mobilization::http::{
     login_cookie, logout_cookie, DirectoryAdmin, ListPage, MemberPage, OptionalLogin, Soldier,
     TaskId, TaskJson,
 };
-use shared::mobilization::{limits, ops};
 use shared::mobilization::task::NewTask;
 use shared::mobilization::TaskError;
+use shared::mobilization::{limits, ops};
 use shared::text::{ICode, PositiveInt};
 use shared::AppState;
 

@@ -259,7 +259,10 @@ mod tests {
     fn haversine_distances_of_known_points() {
         let km = |from, to| distance_meters(from, to) / 1000.0;
         let beijing_shanghai = km(BEIJING, SHANGHAI);
-        assert!((beijing_shanghai - 1068.0).abs() < 2.0, "{beijing_shanghai}");
+        assert!(
+            (beijing_shanghai - 1068.0).abs() < 2.0,
+            "{beijing_shanghai}"
+        );
         assert_eq!(km(SHANGHAI, BEIJING), beijing_shanghai, "symmetric");
         assert_eq!(distance_meters(BEIJING, BEIJING), 0.0);
         // Across the antimeridian: 179.5° E to 179.5° W on the equator is one degree.

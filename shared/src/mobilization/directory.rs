@@ -704,9 +704,15 @@ mod tests {
         let stored = |ids: std::ops::Range<u64>| BTreeMap::from([(Unit::Office(2), ids.collect())]);
         let written = plan.places_by_office(&stored(21..41)).unwrap();
         assert_eq!(written.len(), 1);
-        assert_eq!((written[0].0, written[0].1.len(), written[0].2), (Unit::Office(2), 30, 20));
+        assert_eq!(
+            (written[0].0, written[0].1.len(), written[0].2),
+            (Unit::Office(2), 30, 20)
+        );
         let refused = plan.places_by_office(&stored(100..121)).unwrap_err();
-        assert!(refused.to_string().starts_with("offices[1].places: "), "{refused}");
+        assert!(
+            refused.to_string().starts_with("offices[1].places: "),
+            "{refused}"
+        );
         let too_many = serde_json::from_value::<DirectoryImport>(json!({"offices": [
             {"office_id": 2, "name": "区", "level": "D", "places": rows(1..52)},
         ]}));
@@ -715,7 +721,10 @@ mod tests {
             {"office_id": 1, "name": "市", "level": "C", "places": [{"place_id": 1, "place_name": "p", "place_lat": 23.1}]},
         ]}));
         let error = half.plan(&Directory::default()).unwrap_err();
-        assert!(error.to_string().starts_with("offices[0].places[0]: "), "{error}");
+        assert!(
+            error.to_string().starts_with("offices[0].places[0]: "),
+            "{error}"
+        );
     }
 
     #[test]

@@ -81,7 +81,10 @@ mod tests {
     fn target_pages_default_to_the_first_hundred() {
         assert_eq!(
             target_page(None).unwrap(),
-            PageQuery { page: 1, count: 100 }
+            PageQuery {
+                page: 1,
+                count: 100
+            }
         );
         assert_eq!(
             target_page(Some("pc=10&pn=3")).unwrap(),
@@ -89,7 +92,10 @@ mod tests {
         );
         assert_eq!(
             target_page(Some("pn=2")).unwrap(),
-            PageQuery { page: 2, count: 100 }
+            PageQuery {
+                page: 2,
+                count: 100
+            }
         );
         for bad in ["pc=0", "pc=101", "pn=0", "pc=x", "pc=100&pn=101"] {
             assert!(target_page(Some(bad)).is_err(), "{bad}");

@@ -16,8 +16,7 @@ use super::directory::{Directory, DirectoryImport, Member, Place, Unit, CREATED_
 use super::error::TaskError;
 use super::http::Soldier;
 use super::limits::{
-    within_depth, MAX_TASK_MEMBERS, MAX_TASK_SCOPE, MAX_TREE_MEMBERS,
-    MAX_UNIT_PLACES,
+    within_depth, MAX_TASK_MEMBERS, MAX_TASK_SCOPE, MAX_TREE_MEMBERS, MAX_UNIT_PLACES,
 };
 use super::task::{NewTask, Target, TargetKind, Task};
 use crate::http::PageQuery;

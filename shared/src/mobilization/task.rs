@@ -442,13 +442,22 @@ mod tests {
         };
         let now = 0;
         let fields = serde_json::Value::Null;
-        assert!(body(MAX_TASK_TARGETS, 0, fields.clone()).unwrap().check(now).is_ok());
+        assert!(body(MAX_TASK_TARGETS, 0, fields.clone())
+            .unwrap()
+            .check(now)
+            .is_ok());
         assert!(body(MAX_TASK_TARGETS + 1, 0, fields.clone()).is_err());
-        let refused = body(MAX_TASK_TARGETS, 1, fields).unwrap().check(now).unwrap_err();
+        let refused = body(MAX_TASK_TARGETS, 1, fields)
+            .unwrap()
+            .check(now)
+            .unwrap_err();
         assert!(refused.to_string().contains("最多"), "{refused}");
         let half = serde_json::json!({"place_id": -1, "place_name": "新天地", "place_lat": 39.07});
         let refused = body(1, 0, half).unwrap().check(now).unwrap_err();
-        assert!(refused.to_string().starts_with("place_lat/place_lng"), "{refused}");
+        assert!(
+            refused.to_string().starts_with("place_lat/place_lng"),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -125,7 +125,11 @@ fn scope_at(task_id: u64, unit: Unit) -> ItemKey {
 fn scope_key(task: &Task, unit: Unit) -> ItemKey {
     let sort = scope_sort_key(task.finish_at, task.task_id);
     scope_at(task.task_id, unit)
-        .with(Index::Gsi2, format!("MOB#SCOPE#{}", unit.key()), sort.clone())
+        .with(
+            Index::Gsi2,
+            format!("MOB#SCOPE#{}", unit.key()),
+            sort.clone(),
+        )
         .with(Index::Gsi3, due_partition(unit), sort)
 }
 
@@ -563,10 +567,7 @@ impl Store {
             )?);
             steps.push(self.add_to_total(&done_total(*unit), 1)?);
         }
-        match self
-            .transact(steps, |_| ApiError::OperationFailed)
-            .await
-        {
+        match self.transact(steps, |_| ApiError::OperationFailed).await {
             Ok(()) => Ok(Ok(())),
             Err(ApiError::OperationFailed) => Ok(Err(WriteConflict::Task)),
             Err(error) => Err(error),
@@ -621,10 +622,7 @@ impl Store {
             )?);
         }
         steps.push(self.add_to_total(&done_total(unit), task_ids.len() as i64)?);
-        match self
-            .transact(steps, |_| ApiError::OperationFailed)
-            .await
-        {
+        match self.transact(steps, |_| ApiError::OperationFailed).await {
             Ok(()) => Ok(Ok(())),
             Err(ApiError::OperationFailed) => Ok(Err(WriteConflict::Task)),
             Err(error) => Err(error),
@@ -644,7 +642,9 @@ impl Store {
                 return Ok(());
             }
         }
-        Err(ApiError::internal("counting an ended task kept conflicting"))
+        Err(ApiError::internal(
+            "counting an ended task kept conflicting",
+        ))
     }
 
     /// One page of the tasks listed under `unit`, running (`working`) or over, newest end
@@ -672,13 +672,7 @@ impl Store {
         };
         let ((listed, done), entries) = tokio::try_join!(
             totals,
-            self.query_range::<ScopeEntry>(
-                Some(Index::Gsi2),
-                &partition,
-                range,
-                false,
-                page.end()
-            ),
+            self.query_range::<ScopeEntry>(Some(Index::Gsi2), &partition, range, false, page.end()),
         )?;
         let total = if working {
             listed.saturating_sub(done)

@@ -35,7 +35,10 @@ fn assert_refused(response: &TestResponse, calls: &[String], start: &str) {
     let body = response.body.as_object().expect("a JSON object");
     assert_eq!(body.len(), 1, "only cnmsg: {}", response.body);
     let message = body["cnmsg"].as_str().unwrap_or_default();
-    assert!(message.starts_with(start), "{message} should start with {start}");
+    assert!(
+        message.starts_with(start),
+        "{message} should start with {start}"
+    );
     assert_unwritten(calls);
 }
 
@@ -104,10 +107,7 @@ async fn counting_tasks_reads_no_more_than_a_counter() {
         total_and_calls(&district, "/task/done/1/1").await,
         (0, done.clone())
     );
-    assert_eq!(
-        total_and_calls(&member, "/task/mine/1/1").await,
-        (25, mine)
-    );
+    assert_eq!(total_and_calls(&member, "/task/mine/1/1").await, (25, mine));
     // Once they end, the first read counts them as done in one transaction; later reads
     // are counters again.
     app.set_now(FINISH);
@@ -134,11 +134,31 @@ async fn paging_members_past_ten_thousand_is_refused() {
     let member_page = "pc×pn: ";
     let list_page = "item_counts_per_page×cur_page: ";
     let cases = [
-        (&district, format!("/task/detail/mem/{id}?pc=100&pn=101"), member_page),
-        (&district, format!("/task/detail/mem/{id}?pn=101"), member_page),
-        (&district, format!("/task/response/{id}?pc=100&pn=101"), member_page),
-        (&district, format!("/task/gather/{id}?pc=50&pn=201"), member_page),
-        (&district, format!("/task/response/{id}?pc=1&pn=10001"), member_page),
+        (
+            &district,
+            format!("/task/detail/mem/{id}?pc=100&pn=101"),
+            member_page,
+        ),
+        (
+            &district,
+            format!("/task/detail/mem/{id}?pn=101"),
+            member_page,
+        ),
+        (
+            &district,
+            format!("/task/response/{id}?pc=100&pn=101"),
+            member_page,
+        ),
+        (
+            &district,
+            format!("/task/gather/{id}?pc=50&pn=201"),
+            member_page,
+        ),
+        (
+            &district,
+            format!("/task/response/{id}?pc=1&pn=10001"),
+            member_page,
+        ),
         (&district, "/task/working/100/101".to_owned(), list_page),
         (&district, "/task/done/10/1001".to_owned(), list_page),
         (&member, "/task/mine/100/101".to_owned(), list_page),
@@ -149,7 +169,10 @@ async fn paging_members_past_ten_thousand_is_refused() {
         let response = client.get(&path).await;
         let calls = app.calls();
         assert_refused(&response, &calls, start);
-        assert!(!calls.iter().any(|call| call == "Query"), "{path}: {calls:?}");
+        assert!(
+            !calls.iter().any(|call| call == "Query"),
+            "{path}: {calls:?}"
+        );
     }
     // The deepest page allowed still answers.
     let deepest = district
@@ -178,7 +201,10 @@ async fn huge_member_page_is_refused() {
         let response = district.get(&path).await;
         let calls = app.calls();
         assert_refused(&response, &calls, start);
-        assert!(!calls.iter().any(|call| call == "Query"), "{path}: {calls:?}");
+        assert!(
+            !calls.iter().any(|call| call == "Query"),
+            "{path}: {calls:?}"
+        );
     }
     // Without pc/pn (the seed sends neither) the first 100 members answer; pages follow.
     let all = district.get(&format!("/task/detail/mem/{id}")).await;
@@ -190,7 +216,10 @@ async fn huge_member_page_is_refused() {
     };
     assert_eq!(members(&all), 32, "16 of 211 and 16 of 212");
     assert_eq!(
-        (all.body["total_mem"].clone(), all.body["total_pages"].clone()),
+        (
+            all.body["total_mem"].clone(),
+            all.body["total_pages"].clone()
+        ),
         (json!(32), json!(1))
     );
     let last = district
@@ -241,7 +270,10 @@ async fn storing_more_places_than_the_limit_is_refused() {
     assert_refused(&response, &app.calls(), "place_id: ");
     let info = district.get("/task/info").await;
     assert_eq!(info.body["places"].as_array().map(Vec::len), Some(50));
-    assert_eq!(district.get("/task/working/10/1").await.body["total_tasks"], 0);
+    assert_eq!(
+        district.get("/task/working/10/1").await.body["total_tasks"],
+        0
+    );
     // Another unit still has room.
     let platoon = Client::of(&app, org_commander(211)).await;
     platoon.publish(body).await;
@@ -249,7 +281,10 @@ async fn storing_more_places_than_the_limit_is_refused() {
 
 /// The 海珠区 commander's task to organisation 212 gathering at `gather`, ending an hour
 /// later, accepted by `org_member(212, 1)`, who is returned logged in.
-async fn accepted_task(app: &api_tests::app::TestApp, gather: i64) -> (Client<'_>, Client<'_>, u64) {
+async fn accepted_task(
+    app: &api_tests::app::TestApp,
+    gather: i64,
+) -> (Client<'_>, Client<'_>, u64) {
     let district = Client::of(app, office_commander(HAIZHU)).await;
     let id = district
         .publish(task_body(1, gather, gather + 3600, &[], &[212], &[]))
@@ -288,8 +323,14 @@ async fn checking_in_a_day_early_is_refused() {
     let gather = T0 + 26 * 3600;
     let (district, member, id) = accepted_task(&app, gather).await;
     let early = json!({"cnmsg": "签到时间未到，集合前2小时开始签到", "error_code": 10027});
-    assert_check_in_refused(&district, &member, id, position(HAIZHU_SQUARE), early.clone())
-        .await;
+    assert_check_in_refused(
+        &district,
+        &member,
+        id,
+        position(HAIZHU_SQUARE),
+        early.clone(),
+    )
+    .await;
     assert_check_in_refused(&district, &member, id, json!({}), early.clone()).await;
     app.set_now(gather - 2 * 3600 - 1);
     assert_check_in_refused(&district, &member, id, position(HAIZHU_SQUARE), early).await;
@@ -308,8 +349,14 @@ async fn checking_in_after_the_task_ended_is_refused() {
     // Past its end time.
     let (district, member, id) = accepted_task(&app, GATHER).await;
     app.set_now(GATHER + 3600);
-    assert_check_in_refused(&district, &member, id, position(HAIZHU_SQUARE), ended.clone())
-        .await;
+    assert_check_in_refused(
+        &district,
+        &member,
+        id,
+        position(HAIZHU_SQUARE),
+        ended.clone(),
+    )
+    .await;
     // Finished early by its launcher.
     app.set_now(T0);
     let (district, member, id) = accepted_task(&app, GATHER).await;
@@ -348,7 +395,11 @@ async fn checking_in_near_the_place_in_time_is_kept_and_shown() {
     let row = &gather.body["mem_list"][0];
     assert_eq!(row["soldier_id"], org_member(212, 1));
     assert_eq!(
-        (row["status"].clone(), row["lat"].clone(), row["lng"].clone()),
+        (
+            row["status"].clone(),
+            row["lat"].clone(),
+            row["lng"].clone()
+        ),
         (json!("CH"), json!(near.0), json!(near.1))
     );
     // A place without coordinates has no radius to check.
@@ -358,7 +409,10 @@ async fn checking_in_near_the_place_in_time_is_kept_and_shown() {
     body["place_name"] = json!("待定地点");
     let unplaced = platoon.publish(body).await;
     member
-        .post(&format!("/task/respond/{unplaced}"), json!({"accept": true}))
+        .post(
+            &format!("/task/respond/{unplaced}"),
+            json!({"accept": true}),
+        )
         .await;
     let anywhere = member
         .post(&format!("/task/checkin/{unplaced}"), position(BEIJING))

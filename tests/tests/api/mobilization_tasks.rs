@@ -894,10 +894,9 @@ async fn list_totals_equal_what_the_lists_page_through() {
     let tianhe = Client::of(&app, office_commander(TIANHE)).await;
     let body = |finish: i64, org: u64| task_body(1, GATHER, finish, &[], &[org], &[]);
     // Published at once: the units' counters take every one.
-    let district_tasks = futures::future::join_all(
-        (0..6).map(|k| district.publish(body(FINISH + k * 600, 212))),
-    )
-    .await;
+    let district_tasks =
+        futures::future::join_all((0..6).map(|k| district.publish(body(FINISH + k * 600, 212))))
+            .await;
     let platoon_tasks = [
         platoon.publish(body(FINISH, 212)).await,
         platoon.publish(body(FINISH + 3000, 211)).await,
@@ -911,8 +910,15 @@ async fn list_totals_equal_what_the_lists_page_through() {
     assert_eq!(list_totals(&tianhe).await, expect(0, 0));
     app.set_now(T0 + 60);
     for id in [district_tasks[5], platoon_tasks[1]] {
-        let launcher = if id == platoon_tasks[1] { &platoon } else { &district };
-        assert_status(&launcher.put("/task/finish", json!({"task_id": id})).await, 204);
+        let launcher = if id == platoon_tasks[1] {
+            &platoon
+        } else {
+            &district
+        };
+        assert_status(
+            &launcher.put("/task/finish", json!({"task_id": id})).await,
+            204,
+        );
     }
     assert_eq!(list_totals(&city).await, expect(7, 2));
     assert_eq!(list_totals(&street).await, expect(2, 1));
