@@ -274,12 +274,16 @@ fn unit_targets(
             continue;
         }
         let group = targets.len();
-        let (kind, id, reached) = match unit {
-            Unit::Office(id) => (TargetKind::Office, id, directory.scope(unit)),
-            Unit::Org(id) => (TargetKind::Org, id, directory.scope(unit)),
+        let (kind, id) = match unit {
+            Unit::Office(id) => (TargetKind::Office, id),
+            Unit::Org(id) => (TargetKind::Org, id),
         };
-        for reached in reached {
-            units.entry(reached).or_insert(group);
+        // A unit an earlier target reaches adds nothing (what a unit reaches is closed
+        // downwards), so its scope, a walk of the whole directory, is not computed again.
+        if !units.contains_key(&unit) {
+            for reached in directory.scope(unit) {
+                units.entry(reached).or_insert(group);
+            }
         }
         targets.push(Target {
             kind,
