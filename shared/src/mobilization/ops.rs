@@ -335,14 +335,25 @@ async fn resolve_place(
             place_lat,
             place_lng,
         };
-        return match store
-            .create_place(root, &place, MAX_UNIT_PLACES as u64)
-            .await
-        {
-            Ok(()) => Ok(place),
-            Err(ApiError::OperationFailed) => Err(full()),
-            Err(other) => Err(other.into()),
-        };
+        // A cancelled write is a full unit, or a concurrent write of the unit's total.
+        for attempt in 0..WRITE_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
+            }
+            match store
+                .create_place(root, &place, MAX_UNIT_PLACES as u64)
+                .await
+            {
+                Ok(()) => return Ok(place),
+                Err(ApiError::OperationFailed) => {
+                    if store.place_count(root).await? >= MAX_UNIT_PLACES as u64 {
+                        return Err(full());
+                    }
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        return Err(TaskError::internal("creating a place kept conflicting"));
     }
     let wanted = new.place_id as u64;
     for unit in directory.ancestors(root) {

@@ -279,6 +279,43 @@ async fn storing_more_places_than_the_limit_is_refused() {
     platoon.publish(body).await;
 }
 
+#[tokio::test]
+async fn racing_to_store_places_past_the_limit_stores_exactly_the_limit() {
+    let app = setup().await;
+    let admin = app.admin_token().await;
+    let places: Vec<Value> = (100..147)
+        .map(|id| json!({"place_id": id, "place_name": format!("地点{id}")}))
+        .collect();
+    let body = json!({"offices": [{
+        "office_id": HAIZHU, "name": "海珠区人武部", "level": "D", "parent_id": CITY,
+        "places": places,
+    }]});
+    let imported = app.put("/task/directory", body).token(&admin).send().await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    let district = Client::of(&app, office_commander(HAIZHU)).await;
+    // 48 held: of six new places sent at once, two fit.
+    let answers = futures::future::join_all((0..6).map(|k| {
+        let mut body = task_body(1, GATHER, FINISH, &[], &[212], &[]);
+        body["place_id"] = json!(-1);
+        body["place_name"] = json!(format!("新地点{k}"));
+        district.post("/task", body)
+    }))
+    .await;
+    let created = answers.iter().filter(|a| a.status == 201).count();
+    let refused = answers
+        .iter()
+        .filter(|a| {
+            a.status == 400
+                && a.body["cnmsg"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("place_id: "))
+        })
+        .count();
+    assert_eq!((created, refused), (2, 4), "{answers:?}");
+    let info = district.get("/task/info").await;
+    assert_eq!(info.body["places"].as_array().map(Vec::len), Some(50));
+}
+
 /// The 海珠区 commander's task to organisation 212 gathering at `gather`, ending an hour
 /// later, accepted by `org_member(212, 1)`, who is returned logged in.
 async fn accepted_task(
