@@ -2,6 +2,8 @@
 
 use std::env;
 
+use crate::mobilization::assignment::DEFAULT_CHECK_IN_RADIUS_METERS;
+
 /// Where a secret comes from: a value in the environment (local runs and tests) or an SSM
 /// SecureString parameter (deployed), fetched on first use and cached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +80,9 @@ pub struct Config {
     /// every caller as 127.0.0.1). Never set when deployed, where API Gateway's
     /// `sourceIp` is the address.
     pub source_ip_header: Option<String>,
+    /// `CHECKIN_RADIUS_METERS`: how far from the gathering place a mobilization check-in
+    /// may be sent (default 2000).
+    pub checkin_radius_meters: f64,
 }
 
 /// A missing or malformed setting.
@@ -127,6 +132,13 @@ impl Config {
                 ))
             }
         };
+        let checkin_radius_meters = number(
+            "CHECKIN_RADIUS_METERS",
+            DEFAULT_CHECK_IN_RADIUS_METERS as i64,
+        )?;
+        if checkin_radius_meters <= 0 {
+            return Err(ConfigError("CHECKIN_RADIUS_METERS must be positive".into()));
+        }
         let token_ttl_seconds = number("TOKEN_TTL_SECONDS", DEFAULT_TOKEN_TTL_SECONDS)?;
         let defaults = LoginLimits::default();
         let positive = |name: &str, default: i64| -> Result<i64, ConfigError> {
@@ -172,6 +184,7 @@ impl Config {
                 .filter(|origin| !origin.is_empty())
                 .collect(),
             source_ip_header: lookup("SOURCE_IP_HEADER").map(|name| name.to_ascii_lowercase()),
+            checkin_radius_meters: checkin_radius_meters as f64,
         })
     }
 }
@@ -206,6 +219,21 @@ mod tests {
         assert!(config.allowed_origins.is_empty() && config.source_ip_header.is_none());
         assert_eq!(config.token_ttl_seconds, DEFAULT_TOKEN_TTL_SECONDS);
         assert!(config.bootstrap_admin.is_none() && config.tim_secret.is_none());
+        assert_eq!(config.checkin_radius_meters, 2_000.0);
+    }
+
+    #[test]
+    fn check_in_radius() {
+        let base = [("TABLE_NAME", "t"), ("JWT_SECRET", "s")];
+        let with = |value: &str| {
+            let mut pairs = base.to_vec();
+            pairs.push(("CHECKIN_RADIUS_METERS", value));
+            config(&pairs)
+        };
+        assert_eq!(with("500").unwrap().checkin_radius_meters, 500.0);
+        for bad in ["0", "-1", "2km", "1.5"] {
+            assert!(with(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

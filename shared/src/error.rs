@@ -100,6 +100,9 @@ pub enum ApiError {
     /// address or with this `i_code`; the number is the seconds until the window closes.
     #[error("登录失败次数过多，请{0}秒后再试")]
     LoginThrottled(i64),
+    /// 10028 — check-in refused: farther from the gathering place than the radius.
+    #[error("签到失败")]
+    CheckInTooFar,
 }
 
 impl ApiError {
@@ -136,6 +139,7 @@ impl ApiError {
             Internal(_) => 10025,
             DuplicateCheckIn => 10026,
             CheckInFailed => 10027,
+            CheckInTooFar => 10028,
         }
     }
 
@@ -230,13 +234,14 @@ mod tests {
             ApiError::Internal("x".into()),
             ApiError::DuplicateCheckIn,
             ApiError::CheckInFailed,
+            ApiError::CheckInTooFar,
         ];
         let mut codes: Vec<u32> = all.iter().map(ApiError::code).collect();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), all.len());
         assert_eq!(codes.first(), Some(&9999));
-        assert_eq!(codes.last(), Some(&10027));
+        assert_eq!(codes.last(), Some(&10028));
         assert_eq!(ApiError::MissingToken.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(ApiError::Forbidden.status(), StatusCode::FORBIDDEN);
         assert_eq!(ApiError::NotFound.status(), StatusCode::NOT_FOUND);

@@ -58,12 +58,13 @@ async fn forward(
     }
 }
 
-async fn relay(upstream: &Upstream, peer: SocketAddr, request: Request) -> Result<Response, String> {
+async fn relay(
+    upstream: &Upstream,
+    peer: SocketAddr,
+    request: Request,
+) -> Result<Response, String> {
     let (parts, body) = request.into_parts();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |path| path.as_str());
+    let path = parts.uri.path_and_query().map_or("/", |path| path.as_str());
     let body = axum::body::to_bytes(body, MAX_BODY)
         .await
         .map_err(|error| error.to_string())?;

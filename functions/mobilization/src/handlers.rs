@@ -1,4 +1,4 @@
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,9 +12,9 @@ use shared::mobilization::http::{
     login_cookie, logout_cookie, DirectoryAdmin, ListPage, MemberPage, OptionalLogin, Soldier,
     TaskId, TaskJson,
 };
-use shared::mobilization::ops;
 use shared::mobilization::task::NewTask;
 use shared::mobilization::TaskError;
+use shared::mobilization::{limits, ops};
 use shared::text::{ICode, PositiveInt};
 use shared::AppState;
 
@@ -147,14 +147,16 @@ pub async fn detail(State(state): State<AppState>, soldier: Soldier, TaskId(id):
     ops::detail(&state, &soldier, id).await.map(Json)
 }
 
-/// `GET /task/detail/mem/{id}`.
+/// `GET /task/detail/mem/{id}?pc=&pn=` (both optional: the first 100 members).
 pub async fn detail_members(
     State(state): State<AppState>,
     soldier: Soldier,
     TaskId(id): TaskId,
+    RawQuery(query): RawQuery,
 ) -> Answer {
+    let page = limits::target_page(query.as_deref())?;
     let task = ops::overseen_task(&state, &soldier, id).await?;
-    ops::detail_members(&state, &task).await.map(Json)
+    ops::detail_members(&state, &task, page).await.map(Json)
 }
 
 /// `GET /task/response/{id}?pc=&pn=`.
@@ -197,7 +199,7 @@ pub async fn respond(
 }
 
 /// `POST /task/checkin/{id}` `{lat?, lng?}` → 204; 10026 for a second check-in, 10027
-/// when refused.
+/// when refused (not accepted, outside the check-in window), 10028 when too far away.
 pub async fn check_in(
     State(state): State<AppState>,
     soldier: Soldier,

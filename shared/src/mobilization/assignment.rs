@@ -147,7 +147,8 @@ impl Assignment {
 }
 
 /// `POST /task/checkin/{id}` body: where the member says they are, both optional. Kept
-/// on the check-in and shown to commanders; not compared with the gathering place.
+/// on the check-in and shown to commanders; when both are sent and the gathering place
+/// has coordinates, the check-in must be within the configured radius of it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
 pub struct CheckInPosition {
     /// Latitude, -90 to 90.
@@ -156,6 +157,60 @@ pub struct CheckInPosition {
     /// Longitude, -180 to 180.
     #[serde(default)]
     pub lng: Option<Longitude>,
+}
+
+impl CheckInPosition {
+    /// The position as (latitude, longitude) in degrees, when both were sent.
+    pub fn point(&self) -> Option<(f64, f64)> {
+        Some((self.lat?.get(), self.lng?.get()))
+    }
+}
+
+/// How long before the gathering time check-ins open: two hours.
+pub const CHECK_IN_OPENS_BEFORE_GATHER: i64 = 2 * 3600;
+
+/// The check-in radius around the gathering place when none is configured: 2 km.
+pub const DEFAULT_CHECK_IN_RADIUS_METERS: f64 = 2_000.0;
+
+/// The Earth's mean radius (IUGG), metres.
+const EARTH_RADIUS_METERS: f64 = 6_371_008.8;
+
+/// The great-circle distance in metres between two (latitude, longitude) points in
+/// degrees, by the haversine formula.
+pub fn distance_meters(from: (f64, f64), to: (f64, f64)) -> f64 {
+    let (lat1, lat2) = (from.0.to_radians(), to.0.to_radians());
+    let half_dlat = (lat2 - lat1) / 2.0;
+    let half_dlng = (to.1 - from.1).to_radians() / 2.0;
+    let a = half_dlat.sin().powi(2) + lat1.cos() * lat2.cos() * half_dlng.sin().powi(2);
+    2.0 * EARTH_RADIUS_METERS * a.sqrt().min(1.0).asin()
+}
+
+/// When and where a check-in counts: from [`CHECK_IN_OPENS_BEFORE_GATHER`] before the
+/// gathering time until the task's end (10027 otherwise), and, when the gathering place has
+/// coordinates and the member sent theirs, within `radius_meters` of the place (10028).
+/// `end` is the task's end (its planned end, or when it was finished early).
+pub fn check_in_allowed(
+    now: i64,
+    gather_at: i64,
+    end: i64,
+    place: Option<(f64, f64)>,
+    member: Option<(f64, f64)>,
+    radius_meters: f64,
+) -> Result<(), TaskError> {
+    if now >= end {
+        return Err(TaskError::CheckInRefused("任务已结束".into()));
+    }
+    if now < gather_at.saturating_sub(CHECK_IN_OPENS_BEFORE_GATHER) {
+        return Err(TaskError::CheckInRefused(
+            "签到时间未到，集合前2小时开始签到".into(),
+        ));
+    }
+    match (place, member) {
+        (Some(place), Some(member)) if distance_meters(place, member) > radius_meters => {
+            Err(TaskError::CheckInTooFar)
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +249,81 @@ mod tests {
                 Err(TaskError::Forbidden(_))
             ));
         }
+    }
+
+    /// Beijing (Tiananmen) and Shanghai (People's Square).
+    const BEIJING: (f64, f64) = (39.9042, 116.4074);
+    const SHANGHAI: (f64, f64) = (31.2304, 121.4737);
+
+    #[test]
+    fn haversine_distances_of_known_points() {
+        let km = |from, to| distance_meters(from, to) / 1000.0;
+        let beijing_shanghai = km(BEIJING, SHANGHAI);
+        assert!(
+            (beijing_shanghai - 1068.0).abs() < 2.0,
+            "{beijing_shanghai}"
+        );
+        assert_eq!(km(SHANGHAI, BEIJING), beijing_shanghai, "symmetric");
+        assert_eq!(distance_meters(BEIJING, BEIJING), 0.0);
+        // Across the antimeridian: 179.5° E to 179.5° W on the equator is one degree.
+        let across = km((0.0, 179.5), (0.0, -179.5));
+        assert!((across - 111.195).abs() < 0.01, "{across}");
+        // One degree of latitude anywhere on a meridian.
+        let degree = km((45.0, 10.0), (46.0, 10.0));
+        assert!((degree - 111.195).abs() < 0.01, "{degree}");
+        // Antipodes: half the circumference, no NaN from rounding.
+        let half = km((0.0, 0.0), (0.0, 180.0));
+        assert!((half - 20_015.1).abs() < 0.1, "{half}");
+        assert!((km((90.0, 0.0), (-90.0, 0.0)) - half).abs() < 1e-6);
+    }
+
+    #[test]
+    fn check_in_window_and_radius() {
+        const GATHER: i64 = 100_000;
+        const END: i64 = 110_000;
+        const OPENS: i64 = GATHER - CHECK_IN_OPENS_BEFORE_GATHER;
+        let place = Some((23.116, 113.268));
+        let near = Some((23.125, 113.268)); // about 1 km north
+        let far = Some(BEIJING);
+        let early = Err(TaskError::CheckInRefused(
+            "签到时间未到，集合前2小时开始签到".into(),
+        ));
+        let ended = Err(TaskError::CheckInRefused("任务已结束".into()));
+        let too_far = Err(TaskError::CheckInTooFar);
+        let table = [
+            // (now, place, member, radius, expected)
+            (OPENS - 86_400, place, near, 2_000.0, early.clone()),
+            (OPENS - 1, place, near, 2_000.0, early.clone()),
+            (OPENS - 1, None, None, 2_000.0, early),
+            (OPENS, place, near, 2_000.0, Ok(())),
+            (GATHER, place, near, 2_000.0, Ok(())),
+            (END - 1, place, near, 2_000.0, Ok(())),
+            (END, place, near, 2_000.0, ended.clone()),
+            (END + 86_400, None, None, 2_000.0, ended),
+            (GATHER, place, far, 2_000.0, too_far.clone()),
+            (GATHER, place, near, 500.0, too_far),
+            (GATHER, place, far, 2_000_000.0, Ok(())),
+            (GATHER, None, far, 2_000.0, Ok(())),
+            (GATHER, place, None, 2_000.0, Ok(())),
+            (GATHER, place, place, 0.0, Ok(())),
+        ];
+        for (now, place, member, radius, expected) in table {
+            assert_eq!(
+                check_in_allowed(now, GATHER, END, place, member, radius),
+                expected,
+                "now {now}, place {place:?}, member {member:?}, radius {radius}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_position_needs_both_coordinates() {
+        let position: CheckInPosition =
+            serde_json::from_value(serde_json::json!({"lat": 23.1})).unwrap();
+        assert_eq!(position.point(), None);
+        let position: CheckInPosition =
+            serde_json::from_value(serde_json::json!({"lat": 23.1, "lng": 113.2})).unwrap();
+        assert_eq!(position.point(), Some((23.1, 113.2)));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::error::TaskError;
+use super::limits::MAX_UNIT_PLACES;
 use crate::text::{BoundedText, BoundedVec, ICode, PositiveInt};
 
 /// Most members one import may carry.
@@ -15,8 +16,8 @@ pub const MAX_IMPORT_MEMBERS: usize = 10_000;
 /// Most offices, and most organisations, one import may hold.
 pub const MAX_IMPORT_UNITS: usize = 10_000;
 
-/// Most common gathering places one office row may hold.
-pub const MAX_OFFICE_PLACES: usize = 100;
+/// Most common gathering places one office row may hold: as many as a unit may hold.
+pub const MAX_OFFICE_PLACES: usize = MAX_UNIT_PLACES;
 
 /// Ids of imported places stay below this; places created with `place_id: -1` get ids from
 /// here up, so the two never collide.
@@ -79,7 +80,8 @@ pub struct Org {
     pub parent_id: Option<u64>,
 }
 
-/// A common gathering place (常用集合地点) of a unit.
+/// A common gathering place (常用集合地点) of a unit. A place without coordinates keeps
+/// 0 and 0 (the seed shows an empty number as 0), never one of them alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Place {
     /// Place id.
@@ -90,6 +92,30 @@ pub struct Place {
     pub place_lat: f64,
     /// Longitude.
     pub place_lng: f64,
+}
+
+impl Place {
+    /// The place as (latitude, longitude), unless it has no coordinates (0, 0).
+    pub fn coordinates(&self) -> Option<(f64, f64)> {
+        (self.place_lat != 0.0 || self.place_lng != 0.0).then_some((self.place_lat, self.place_lng))
+    }
+}
+
+/// The coordinates of a place as sent (`place_lat`, `place_lng`): both or neither, else a 400
+/// naming `at`.
+pub fn place_coordinates(
+    at: &str,
+    lat: Option<Latitude>,
+    lng: Option<Longitude>,
+) -> Result<(f64, f64), TaskError> {
+    match (lat, lng) {
+        (Some(lat), Some(lng)) => Ok((lat.get(), lng.get())),
+        (None, None) => Ok((0.0, 0.0)),
+        _ => Err(TaskError::invalid(
+            at,
+            "place_lat and place_lng go together",
+        )),
+    }
 }
 
 /// A stored member (民兵).
@@ -268,12 +294,12 @@ pub struct PlaceRow {
     pub place_id: PositiveInt,
     /// Name, 1–64 characters.
     pub place_name: BoundedText<1, 64>,
-    /// Latitude.
+    /// Latitude (with `place_lng`, or neither).
     #[serde(default)]
-    pub place_lat: Latitude,
-    /// Longitude.
+    pub place_lat: Option<Latitude>,
+    /// Longitude (with `place_lat`, or neither).
     #[serde(default)]
-    pub place_lng: Longitude,
+    pub place_lng: Option<Longitude>,
 }
 
 /// A coordinate in degrees within ±`LIMIT`, rounded to 7 decimals (about a centimetre):
@@ -374,6 +400,8 @@ pub struct ImportPlan {
     pub directory: Directory,
     /// Places by office.
     pub places: Vec<(Unit, Place)>,
+    /// The row index of each office that carries places.
+    pub place_rows: BTreeMap<Unit, usize>,
     /// Members to write.
     pub members: Vec<Member>,
     /// Credential pairs to register.
@@ -396,6 +424,7 @@ impl DirectoryImport {
         }
         let mut directory = stored.clone();
         let mut places = Vec::new();
+        let mut place_rows = BTreeMap::new();
         let mut seen = HashSet::new();
         let mut place_ids = HashSet::new();
         for (i, row) in self.offices.iter().enumerate() {
@@ -415,6 +444,9 @@ impl DirectoryImport {
                     parent_id: row.parent_id.map(PositiveInt::get),
                 },
             );
+            if !row.places.is_empty() {
+                place_rows.insert(Unit::Office(id), i);
+            }
             for (j, place) in row.places.iter().enumerate() {
                 let place_id = place.place_id.get();
                 let at = format!("offices[{i}].places[{j}]");
@@ -427,13 +459,15 @@ impl DirectoryImport {
                 if !place_ids.insert(place_id) {
                     return Err(bad(at, format!("duplicate place_id {place_id}")));
                 }
+                let (place_lat, place_lng) =
+                    place_coordinates(&at, place.place_lat, place.place_lng)?;
                 places.push((
                     Unit::Office(id),
                     Place {
                         place_id,
                         place_name: place.place_name.as_str().to_owned(),
-                        place_lat: place.place_lat.get(),
-                        place_lng: place.place_lng.get(),
+                        place_lat,
+                        place_lng,
                     },
                 ));
             }
@@ -512,9 +546,45 @@ impl DirectoryImport {
         Ok(ImportPlan {
             directory,
             places,
+            place_rows,
             members,
             credentials,
         })
+    }
+}
+
+impl ImportPlan {
+    /// The places this import writes, by office, with how many of them the office does
+    /// not hold yet (`stored`: the place ids each of these offices holds). 400 naming the
+    /// office row when the office would hold more than [`MAX_UNIT_PLACES`].
+    pub fn places_by_office(
+        &self,
+        stored: &BTreeMap<Unit, Vec<u64>>,
+    ) -> Result<Vec<(Unit, Vec<Place>, u64)>, TaskError> {
+        let mut by_office: BTreeMap<Unit, Vec<Place>> = BTreeMap::new();
+        for (unit, place) in &self.places {
+            by_office.entry(*unit).or_default().push(place.clone());
+        }
+        let mut written = Vec::with_capacity(by_office.len());
+        for (unit, places) in by_office {
+            let held = stored.get(&unit).map(Vec::as_slice).unwrap_or_default();
+            let added = places
+                .iter()
+                .filter(|place| !held.contains(&place.place_id))
+                .count();
+            if held.len() + added > MAX_UNIT_PLACES {
+                let row = self.place_rows.get(&unit).copied().unwrap_or_default();
+                return Err(bad(
+                    format!("offices[{row}].places"),
+                    format!(
+                        "一个单位最多 {MAX_UNIT_PLACES} 个常用集合地点（已有 {}，新增 {added}）",
+                        held.len()
+                    ),
+                ));
+            }
+            written.push((unit, places, added as u64));
+        }
+        Ok(written)
     }
 }
 
@@ -616,6 +686,44 @@ mod tests {
         assert_eq!(
             directory.scope(Unit::Office(2)),
             vec![Unit::Office(2), Unit::Org(10), Unit::Org(11)]
+        );
+    }
+
+    #[test]
+    fn places_stay_within_the_units_limit() {
+        let rows = |ids: std::ops::Range<u64>| {
+            ids.map(|id| json!({"place_id": id, "place_name": "p", "place_lat": 23.1, "place_lng": 113.2}))
+                .collect::<Vec<_>>()
+        };
+        let plan = import(json!({"offices": [
+            {"office_id": 1, "name": "市", "level": "C"},
+            {"office_id": 2, "name": "区", "level": "D", "parent_id": 1, "places": rows(1..31)},
+        ]}))
+        .plan(&Directory::default())
+        .unwrap();
+        let stored = |ids: std::ops::Range<u64>| BTreeMap::from([(Unit::Office(2), ids.collect())]);
+        let written = plan.places_by_office(&stored(21..41)).unwrap();
+        assert_eq!(written.len(), 1);
+        assert_eq!(
+            (written[0].0, written[0].1.len(), written[0].2),
+            (Unit::Office(2), 30, 20)
+        );
+        let refused = plan.places_by_office(&stored(100..121)).unwrap_err();
+        assert!(
+            refused.to_string().starts_with("offices[1].places: "),
+            "{refused}"
+        );
+        let too_many = serde_json::from_value::<DirectoryImport>(json!({"offices": [
+            {"office_id": 2, "name": "区", "level": "D", "places": rows(1..52)},
+        ]}));
+        assert!(too_many.is_err());
+        let half = import(json!({"offices": [
+            {"office_id": 1, "name": "市", "level": "C", "places": [{"place_id": 1, "place_name": "p", "place_lat": 23.1}]},
+        ]}));
+        let error = half.plan(&Directory::default()).unwrap_err();
+        assert!(
+            error.to_string().starts_with("offices[0].places[0]: "),
+            "{error}"
         );
     }
 

@@ -30,13 +30,18 @@ pub enum TaskError {
     /// 400 with `error_code` 10026 — the member already checked in.
     #[error("重复签到")]
     DuplicateCheckIn,
-    /// 400 with `error_code` 10027 — check-in refused (not accepted, or the task is over).
+    /// 400 with `error_code` 10027 — check-in refused: not accepted, before the check-in
+    /// window opens (two hours before gathering), or after the task ended.
     #[error("{0}")]
     CheckInRefused(String),
     /// 429 — too many failed logins from this address or with this `i_code`; the number
     /// is the seconds until the window closes.
     #[error("登录失败次数过多，请{0}秒后再试")]
     Throttled(i64),
+    /// 400 with `error_code` 10028 — the position sent is farther from the gathering
+    /// place than the check-in radius.
+    #[error("签到失败")]
+    CheckInTooFar,
     /// 500 — a server fault; the cause goes to the log only.
     #[error("很抱歉,服务器出错了")]
     Internal(String),
@@ -62,9 +67,10 @@ impl TaskError {
     pub fn status(&self) -> StatusCode {
         match self {
             TaskError::NotLoggedIn => StatusCode::FOUND,
-            TaskError::Invalid(_) | TaskError::DuplicateCheckIn | TaskError::CheckInRefused(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            TaskError::Invalid(_)
+            | TaskError::DuplicateCheckIn
+            | TaskError::CheckInRefused(_)
+            | TaskError::CheckInTooFar => StatusCode::BAD_REQUEST,
             TaskError::Forbidden(_) => StatusCode::FORBIDDEN,
             TaskError::NotFound => StatusCode::NOT_FOUND,
             TaskError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -87,6 +93,8 @@ impl From<ApiError> for TaskError {
             ApiError::NotFound => TaskError::NotFound,
             ApiError::DuplicateCheckIn => TaskError::DuplicateCheckIn,
             ApiError::LoginThrottled(seconds) => TaskError::Throttled(seconds),
+            ApiError::CheckInFailed => TaskError::CheckInRefused("签到失败".into()),
+            ApiError::CheckInTooFar => TaskError::CheckInTooFar,
             other => TaskError::Internal(format!("{other:?}")),
         }
     }
@@ -100,6 +108,7 @@ impl IntoResponse for TaskError {
             TaskError::NotLoggedIn => json!({ "cnmsg": message, "url": LOGIN_URL }),
             TaskError::DuplicateCheckIn => json!({ "cnmsg": message, "error_code": 10026 }),
             TaskError::CheckInRefused(_) => json!({ "cnmsg": message, "error_code": 10027 }),
+            TaskError::CheckInTooFar => json!({ "cnmsg": message, "error_code": 10028 }),
             TaskError::Internal(cause) => {
                 tracing::error!(cause = %cause, "mobilization internal error");
                 json!({ "cnmsg": message })
@@ -141,6 +150,8 @@ mod tests {
             TaskError::DuplicateCheckIn.status(),
             StatusCode::BAD_REQUEST
         );
+        assert_eq!(TaskError::CheckInTooFar.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(TaskError::CheckInTooFar.to_string(), "签到失败");
         assert_eq!(
             TaskError::internal("secret").to_string(),
             "很抱歉,服务器出错了"
@@ -156,6 +167,10 @@ mod tests {
         assert_eq!(
             TaskError::from(ApiError::Validation("a: b".into())),
             TaskError::Invalid("a: b".into())
+        );
+        assert_eq!(
+            TaskError::from(ApiError::CheckInTooFar),
+            TaskError::CheckInTooFar
         );
         assert!(matches!(
             TaskError::from(ApiError::internal("boom")),

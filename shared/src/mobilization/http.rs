@@ -111,7 +111,7 @@ impl<S: Send + Sync> FromRequestParts<S> for MemberPage {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, TaskError> {
         let raw: RawMemberPage = parse_query(parts.uri.query().unwrap_or_default())?;
-        Ok(MemberPage(PageQuery::from_parts(raw.pn, raw.pc)?))
+        Ok(MemberPage(super::limits::page(raw.pn, raw.pc, "pc×pn")?))
     }
 }
 
@@ -134,7 +134,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ListPage {
             .map_err(|e| TaskError::invalid("item_counts_per_page", e))?;
         let page = PageNumber::try_from(number("cur_page", &page)?)
             .map_err(|e| TaskError::invalid("cur_page", e))?;
-        Ok(ListPage(PageQuery::from_parts(page, count)?))
+        Ok(ListPage(super::limits::page(
+            page,
+            count,
+            "item_counts_per_page×cur_page",
+        )?))
     }
 }
 

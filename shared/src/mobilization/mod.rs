@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod directory;
 pub mod error;
 pub mod http;
+pub mod limits;
 pub mod ops;
 pub mod task;
 

@@ -5,14 +5,17 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
+use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::{json, Map, Value};
 
 use super::assignment::{
-    transition, Actor, Assignment, AssignmentAction, AssignmentState, CheckInPosition, Response,
+    check_in_allowed, transition, Actor, Assignment, AssignmentAction, AssignmentState,
+    CheckInPosition, Response,
 };
 use super::directory::{Directory, DirectoryImport, Member, Place, Unit, CREATED_PLACE_BASE};
 use super::error::TaskError;
 use super::http::Soldier;
+use super::limits::{MAX_TASK_MEMBERS, MAX_TASK_SCOPE, MAX_TREE_MEMBERS, MAX_UNIT_PLACES};
 use super::task::{NewTask, Target, TargetKind, Task};
 use crate::credential::{Credential, PairDigest};
 use crate::http::PageQuery;
@@ -21,12 +24,16 @@ use crate::state::AppState;
 use crate::time::format_datetime;
 use crate::ApiError;
 
-/// Attempts of a response or check-in when concurrent writes to the same task's counters
-/// cancel the transaction (the state is re-read before each attempt).
+/// Attempts of a response, check-in or finish when concurrent writes to the same task's
+/// counters cancel the transaction (the state is re-read before each attempt).
 const WRITE_ATTEMPTS: u32 = 10;
 
-/// Imports a directory: validates everything against the stored directory, then writes
-/// the units snapshot, members, places and credential pairs. Answers the counts written.
+/// Offices whose places are read or written at once during an import.
+const PLACE_WRITE_PARALLELISM: usize = 8;
+
+/// Imports a directory: validates everything against the stored directory (and the
+/// places each office already holds), then writes the units snapshot, members, places and
+/// credential pairs. Answers the counts written.
 pub async fn import_directory(
     state: &AppState,
     import: DirectoryImport,
@@ -35,6 +42,22 @@ pub async fn import_directory(
     let (offices, orgs) = (import.offices.len(), import.orgs.len());
     let stored = store.directory().await?;
     let plan = import.plan(&stored)?;
+    let reads: Vec<_> = plan
+        .place_rows
+        .keys()
+        .map(|unit| {
+            let (store, unit) = (store.clone(), *unit);
+            async move {
+                let places = store.unit_places(unit, MAX_UNIT_PLACES + 1).await?;
+                Ok::<_, ApiError>((unit, places.iter().map(|p| p.place_id).collect()))
+            }
+        })
+        .collect();
+    let held = stream::iter(reads)
+        .buffered(PLACE_WRITE_PARALLELISM)
+        .try_collect::<BTreeMap<Unit, Vec<u64>>>()
+        .await?;
+    let places = plan.places_by_office(&held)?;
     store
         .save_directory(&plan.directory, stored.version)
         .await
@@ -55,8 +78,17 @@ pub async fn import_directory(
         .zip(&plan.credentials)
         .map(|(credential, member)| (credential.pair.clone(), member.soldier_id))
         .collect();
-    store
-        .write_directory_records(&plan.members, &plan.places, &links)
+    store.write_directory_records(&plan.members, &links).await?;
+    let writes: Vec<_> = places
+        .into_iter()
+        .map(|(unit, places, added)| {
+            let store = store.clone();
+            async move { store.write_places(unit, &places, added).await }
+        })
+        .collect();
+    stream::iter(writes)
+        .buffer_unordered(PLACE_WRITE_PARALLELISM)
+        .try_collect::<Vec<()>>()
         .await?;
     store.register_missing_credentials(&credentials).await?;
     Ok(json!({ "offices": offices, "orgs": orgs, "members": plan.members.len() }))
@@ -104,13 +136,28 @@ pub async fn publish(state: &AppState, soldier: &Soldier, new: NewTask) -> Resul
     let store = state.store();
     let directory = &soldier.directory;
     let root = soldier.member.unit;
+    let scope = directory.ancestors(root);
+    if scope.len() > MAX_TASK_SCOPE {
+        return Err(TaskError::Invalid(format!(
+            "发起单位的上级单位过多：一个任务最多列在 {MAX_TASK_SCOPE} 个单位下（现有 {}）",
+            scope.len()
+        )));
+    }
     let (targets, units) = unit_targets(directory, root, &new)?;
     let soldier_ids: Vec<u64> = new.accept_soldr_ids.iter().map(|id| id.get()).collect();
     let reached_units: Vec<Unit> = units.keys().copied().collect();
     let (unit_members, individuals) = tokio::try_join!(
-        store.members_of_units(&reached_units),
+        store.members_of_units(&reached_units, MAX_TASK_MEMBERS),
         store.members(&soldier_ids),
     )?;
+    let too_many = || {
+        TaskError::Invalid(format!(
+            "所选对象的民兵超过 {MAX_TASK_MEMBERS} 名，请分成几个任务发布"
+        ))
+    };
+    if unit_members.len() > MAX_TASK_MEMBERS {
+        return Err(too_many());
+    }
     let mut targets = targets;
     for (i, id) in soldier_ids.iter().enumerate() {
         let at = format!("accept_soldr_ids[{i}]");
@@ -149,6 +196,9 @@ pub async fn publish(state: &AppState, soldier: &Soldier, new: NewTask) -> Resul
     if reached.is_empty() {
         return Err(TaskError::Invalid("所选对象中没有民兵".into()));
     }
+    if reached.len() > MAX_TASK_MEMBERS {
+        return Err(too_many());
+    }
     let place = resolve_place(state, directory, root, &new).await?;
     let task_id = store.next_id("mob_task").await?;
     let assignments: Vec<Assignment> = reached
@@ -183,7 +233,7 @@ pub async fn publish(state: &AppState, soldier: &Soldier, new: NewTask) -> Resul
         launcher: soldier.member.soldier_id,
         launch_unit: root,
         launch_admin: directory.name(root),
-        scope: directory.ancestors(root),
+        scope,
         targets,
         notify_count: assignments.len() as u64,
         response_count: 0,
@@ -226,12 +276,16 @@ fn unit_targets(
             continue;
         }
         let group = targets.len();
-        let (kind, id, reached) = match unit {
-            Unit::Office(id) => (TargetKind::Office, id, directory.scope(unit)),
-            Unit::Org(id) => (TargetKind::Org, id, directory.scope(unit)),
+        let (kind, id) = match unit {
+            Unit::Office(id) => (TargetKind::Office, id),
+            Unit::Org(id) => (TargetKind::Org, id),
         };
-        for reached in reached {
-            units.entry(reached).or_insert(group);
+        // A unit an earlier target reaches adds nothing (what a unit reaches is closed
+        // downwards), so its scope, a walk of the whole directory, is not computed again.
+        if !units.contains_key(&unit) {
+            for reached in directory.scope(unit) {
+                units.entry(reached).or_insert(group);
+            }
         }
         targets.push(Target {
             kind,
@@ -251,8 +305,9 @@ fn unit_of(target: &Target) -> Option<Unit> {
     }
 }
 
-/// The place of a new task: a new common place of the launching unit for `-1`, else one
-/// of the common places of the launching unit or a unit commanding it.
+/// The place of a new task: a new common place of the launching unit for `-1` (400 once
+/// the unit holds [`MAX_UNIT_PLACES`]), else one of the common places of the launching
+/// unit or a unit commanding it.
 async fn resolve_place(
     state: &AppState,
     directory: &Directory,
@@ -261,6 +316,17 @@ async fn resolve_place(
 ) -> Result<Place, TaskError> {
     let store = state.store();
     if new.place_id == -1 {
+        let full = || {
+            TaskError::invalid(
+                "place_id",
+                format!("一个单位最多 {MAX_UNIT_PLACES} 个常用集合地点，请选择已有地点"),
+            )
+        };
+        // Read first, so a full unit costs no place id; the write checks again.
+        if store.place_count(root).await? >= MAX_UNIT_PLACES as u64 {
+            return Err(full());
+        }
+        let (place_lat, place_lng) = new.new_place_coordinates()?;
         let place = Place {
             place_id: CREATED_PLACE_BASE + store.next_id("mob_place").await?,
             place_name: new
@@ -268,45 +334,64 @@ async fn resolve_place(
                 .as_ref()
                 .map(|name| name.as_str().to_owned())
                 .unwrap_or_default(),
-            place_lat: new.place_lat.unwrap_or_default().get(),
-            place_lng: new.place_lng.unwrap_or_default().get(),
+            place_lat,
+            place_lng,
         };
-        store.create_place(root, &place).await?;
-        return Ok(place);
+        // A cancelled write is a full unit, or a concurrent write of the unit's total.
+        for attempt in 0..WRITE_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
+            }
+            match store
+                .create_place(root, &place, MAX_UNIT_PLACES as u64)
+                .await
+            {
+                Ok(()) => return Ok(place),
+                Err(ApiError::OperationFailed) => {
+                    if store.place_count(root).await? >= MAX_UNIT_PLACES as u64 {
+                        return Err(full());
+                    }
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        return Err(TaskError::internal("creating a place kept conflicting"));
     }
     let wanted = new.place_id as u64;
     for unit in directory.ancestors(root) {
-        if let Some(place) = store
-            .unit_places(unit)
-            .await?
-            .into_iter()
-            .find(|place| place.place_id == wanted)
-        {
+        if let Some(place) = store.unit_place(unit, wanted).await? {
             return Ok(place);
         }
     }
     Err(TaskError::invalid("place_id", "不是可用的常用集合地点"))
 }
 
-/// Ends a task the soldier launched (403 otherwise; 400 when already over).
+/// Ends a task the soldier launched (403 otherwise; 400 when already over). A cancelled
+/// write (a concurrent update of a list total) is decided again on a fresh read.
 pub async fn finish(state: &AppState, soldier: &Soldier, task_id: u64) -> Result<(), TaskError> {
-    let task = load_task(state, task_id).await?;
-    if task.launcher != soldier.member.soldier_id {
-        require_oversight(soldier, &task)?;
-        return Err(TaskError::forbidden("只有任务发起人可以结束任务"));
+    for attempt in 0..WRITE_ATTEMPTS {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
+        }
+        let task = load_task(state, task_id).await?;
+        if task.launcher != soldier.member.soldier_id {
+            require_oversight(soldier, &task)?;
+            return Err(TaskError::forbidden("只有任务发起人可以结束任务"));
+        }
+        let now = state.now();
+        if task.is_done(now) {
+            return Err(TaskError::Invalid("任务已结束".into()));
+        }
+        if state
+            .store()
+            .finish_task(&task, soldier.member.soldier_id, now)
+            .await?
+            .is_ok()
+        {
+            return Ok(());
+        }
     }
-    let now = state.now();
-    if task.is_done(now) {
-        return Err(TaskError::Invalid("任务已结束".into()));
-    }
-    state
-        .store()
-        .finish_task(&task, soldier.member.soldier_id, now)
-        .await
-        .map_err(|error| match error {
-            ApiError::OperationFailed => TaskError::Invalid("任务已结束".into()),
-            other => other.into(),
-        })
+    Err(TaskError::Invalid("任务已结束".into()))
 }
 
 /// A member accepts or refuses a task sent to them.
@@ -364,6 +449,16 @@ async fn act(
                 AssignmentAction::CheckIn => TaskError::CheckInRefused("任务已结束".into()),
                 _ => TaskError::Invalid("任务已结束".into()),
             });
+        }
+        if action == AssignmentAction::CheckIn {
+            check_in_allowed(
+                now,
+                task.gather_at,
+                task.finish_at,
+                task.place.coordinates(),
+                position.point(),
+                state.config().checkin_radius_meters,
+            )?;
         }
         let written = match action {
             AssignmentAction::Accept => store.respond(&task, soldier_id, true, now).await?,
@@ -459,9 +554,14 @@ pub async fn detail(state: &AppState, soldier: &Soldier, task_id: u64) -> Result
     serde_json::to_value(view).map_err(TaskError::internal)
 }
 
-/// `/task/detail/mem/{id}`: the members reached, grouped by the targets chosen.
-pub async fn detail_members(state: &AppState, task: &Task) -> Result<Value, TaskError> {
-    let assignments = state.store().assignments(task.task_id, usize::MAX).await?;
+/// `/task/detail/mem/{id}`: one page of the members reached (by soldier id), grouped by
+/// the targets chosen, with the number of members and pages.
+pub async fn detail_members(
+    state: &AppState,
+    task: &Task,
+    page: PageQuery,
+) -> Result<Value, TaskError> {
+    let assignments = page.slice(state.store().assignments(task.task_id, page.end()).await?);
     let mut groups: HashMap<usize, Vec<&Assignment>> = HashMap::new();
     for assignment in &assignments {
         groups.entry(assignment.group).or_default().push(assignment);
@@ -499,7 +599,13 @@ pub async fn detail_members(state: &AppState, task: &Task) -> Result<Value, Task
             })),
         }
     }
-    Ok(json!({ "offices": offices, "orgs": orgs, "indiv": indiv }))
+    Ok(json!({
+        "offices": offices,
+        "orgs": orgs,
+        "indiv": indiv,
+        "total_mem": task.notify_count,
+        "total_pages": total_pages(task.notify_count, page.count),
+    }))
 }
 
 fn member_row(assignment: &Assignment) -> Map<String, Value> {
@@ -572,7 +678,10 @@ pub async fn gathering(state: &AppState, task: &Task, page: PageQuery) -> Result
 /// `/task/info`: whether the commander leads an office, and the unit's common places.
 pub async fn info(state: &AppState, soldier: &Soldier) -> Result<Value, TaskError> {
     soldier.require_commander()?;
-    let places = state.store().unit_places(soldier.member.unit).await?;
+    let places = state
+        .store()
+        .unit_places(soldier.member.unit, MAX_UNIT_PLACES)
+        .await?;
     Ok(json!({
         "is_office": matches!(soldier.member.unit, Unit::Office(_)),
         "places": places,
@@ -587,6 +696,20 @@ fn brief(member: &Member, with_admin: bool) -> Value {
     row
 }
 
+/// The members of `units` for a tree, or 400 past [`MAX_TREE_MEMBERS`].
+async fn tree_members(state: &AppState, units: &[Unit]) -> Result<Vec<Member>, TaskError> {
+    let members = state
+        .store()
+        .members_of_units(units, MAX_TREE_MEMBERS)
+        .await?;
+    if members.len() > MAX_TREE_MEMBERS {
+        return Err(TaskError::Invalid(format!(
+            "管辖范围内的民兵超过 {MAX_TREE_MEMBERS} 名，无法一次列出；请按下级单位选择"
+        )));
+    }
+    Ok(members)
+}
+
 /// `/task/orgs`: the organisations (with members) the commander may task, under the
 /// offices of the commander's scope.
 pub async fn org_tree(state: &AppState, soldier: &Soldier) -> Result<Value, TaskError> {
@@ -598,7 +721,7 @@ pub async fn org_tree(state: &AppState, soldier: &Soldier) -> Result<Value, Task
         .into_iter()
         .filter(|unit| matches!(unit, Unit::Org(_)))
         .collect();
-    let members = state.store().members_of_units(&scope).await?;
+    let members = tree_members(state, &scope).await?;
     let mut by_unit: BTreeMap<Unit, Vec<&Member>> = BTreeMap::new();
     for member in &members {
         by_unit.entry(member.unit).or_default().push(member);
@@ -660,7 +783,7 @@ pub async fn office_tree(state: &AppState, soldier: &Soldier) -> Result<Value, T
         .into_iter()
         .filter(|unit| matches!(unit, Unit::Office(_)))
         .collect();
-    let members = state.store().members_of_units(&offices).await?;
+    let members = tree_members(state, &offices).await?;
     let mut by_office: BTreeMap<u64, Vec<&Member>> = BTreeMap::new();
     for member in &members {
         if let Unit::Office(id) = member.unit {

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::directory::{Latitude, Level, Longitude, Place, Unit, MAX_IMPORT_MEMBERS};
+use super::directory::{place_coordinates, Latitude, Level, Longitude, Place, Unit};
 use super::error::TaskError;
+use super::limits::MAX_TASK_TARGETS;
 use crate::text::{BoundedText, BoundedVec, PositiveInt};
 use crate::time::{format_datetime, parse_datetime};
 
@@ -326,20 +327,26 @@ pub struct NewTask {
     pub accept_office_ids: BoundedVec<PositiveInt, 0, MAX_TARGET_UNITS>,
     /// Individual members.
     #[serde(default)]
-    pub accept_soldr_ids: BoundedVec<PositiveInt, 0, MAX_IMPORT_MEMBERS>,
+    pub accept_soldr_ids: BoundedVec<PositiveInt, 0, MAX_TASK_TARGETS>,
 }
 
 impl NewTask {
-    /// The rules between fields: at least one target, gathering no later than the end,
-    /// an end in the future, a name for a new place.
+    /// The rules between fields: one to [`MAX_TASK_TARGETS`] targets, gathering no later
+    /// than the end, an end in the future, a name (and both coordinates or neither) for a
+    /// new place.
     pub fn check(&self, now: i64) -> Result<(), TaskError> {
-        if self.accept_org_ids.is_empty()
-            && self.accept_office_ids.is_empty()
-            && self.accept_soldr_ids.is_empty()
-        {
+        let targets =
+            self.accept_org_ids.len() + self.accept_office_ids.len() + self.accept_soldr_ids.len();
+        if targets == 0 {
             return Err(TaskError::invalid(
                 "accept_org_ids/accept_office_ids/accept_soldr_ids",
                 "至少选择一个接受对象",
+            ));
+        }
+        if targets > MAX_TASK_TARGETS {
+            return Err(TaskError::invalid(
+                "accept_org_ids/accept_office_ids/accept_soldr_ids",
+                format!("一个任务最多 {MAX_TASK_TARGETS} 个接受对象"),
             ));
         }
         if self.gather_datetime.0 > self.finish_datetime.0 {
@@ -354,10 +361,20 @@ impl NewTask {
         if self.place_id == -1 && self.place_name.is_none() {
             return Err(TaskError::invalid("place_name", "新建地点需要名称"));
         }
+        if self.place_id == -1 {
+            self.new_place_coordinates()?;
+        }
         if self.place_id < -1 || self.place_id == 0 {
             return Err(TaskError::invalid("place_id", "must be a place id or -1"));
         }
         Ok(())
+    }
+}
+
+impl NewTask {
+    /// The coordinates of a place created with `place_id: -1`: both or neither (0, 0).
+    pub fn new_place_coordinates(&self) -> Result<(f64, f64), TaskError> {
+        place_coordinates("place_lat/place_lng", self.place_lat, self.place_lng)
     }
 }
 
@@ -406,6 +423,41 @@ mod tests {
         assert_eq!(task.phase(3000), Phase::Done);
         task.finished = true;
         assert_eq!(task.phase(1500), Phase::Done);
+    }
+
+    #[test]
+    fn targets_and_new_places_are_bounded() {
+        let body = |soldiers: usize, orgs: usize, place: serde_json::Value| {
+            let mut body = serde_json::json!({
+                "title": "演习", "mem_count": 1, "place_id": 1,
+                "gather_datetime": "2030-03-17 10:00:00",
+                "finish_datetime": "2030-03-17 12:00:00",
+                "accept_soldr_ids": (1..=soldiers).collect::<Vec<_>>(),
+                "accept_org_ids": (1..=orgs).collect::<Vec<_>>(),
+            });
+            if let serde_json::Value::Object(place) = place {
+                body.as_object_mut().unwrap().extend(place);
+            }
+            serde_json::from_value::<NewTask>(body)
+        };
+        let now = 0;
+        let fields = serde_json::Value::Null;
+        assert!(body(MAX_TASK_TARGETS, 0, fields.clone())
+            .unwrap()
+            .check(now)
+            .is_ok());
+        assert!(body(MAX_TASK_TARGETS + 1, 0, fields.clone()).is_err());
+        let refused = body(MAX_TASK_TARGETS, 1, fields)
+            .unwrap()
+            .check(now)
+            .unwrap_err();
+        assert!(refused.to_string().contains("最多"), "{refused}");
+        let half = serde_json::json!({"place_id": -1, "place_name": "新天地", "place_lat": 39.07});
+        let refused = body(1, 0, half).unwrap().check(now).unwrap_err();
+        assert!(
+            refused.to_string().starts_with("place_lat/place_lng"),
+            "{refused}"
+        );
     }
 
     #[test]

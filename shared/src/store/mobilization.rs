@@ -5,14 +5,20 @@
 //! - common place `MOB#UNIT#{unit} / PLACE#{id}`;
 //! - credential link `MOB#CRED#{pair digest} / MEMBER` and user link `MOB#USER#{user} / MEMBER`;
 //! - task `MOB#TASK#{id} / TASK`; its scope entries `MOB#TASK#{id} / SCOPE#{unit}`, listed in
-//!   GSI2 `MOB#SCOPE#{unit}` by end time; its assignments `MOB#TASK#{id} / ASSIGN#{soldier}`,
-//!   listed per member in GSI1 `MOB#MINE#{soldier}` and, once accepted, in GSI3
-//!   `MOB#ACCEPTED#{task}`.
+//!   GSI2 `MOB#SCOPE#{unit}` by end time and, until counted as done, in GSI3
+//!   `MOB#DUE#{unit}`; its assignments `MOB#TASK#{id} / ASSIGN#{soldier}`, listed per member
+//!   in GSI1 `MOB#MINE#{soldier}` and, once accepted, in GSI3 `MOB#ACCEPTED#{task}`;
+//! - list totals (the store's counter items): tasks listed under a unit `MOB#SCOPE#{unit}`,
+//!   those of them counted as done `MOB#DONE#{unit}`, tasks sent to a member
+//!   `MOB#MINE#{soldier}`, common places of a unit `MOB#PLACES#{unit}`.
+
+use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
+use super::batch::BATCH_WRITE_PARALLELISM;
 use super::query::KeyRange;
 use super::{id_sort_key, n, s, Index, ItemKey, Store};
 use crate::credential::PairDigest;
@@ -24,6 +30,44 @@ use crate::mobilization::task::Task;
 
 /// Queries in flight at once when reading the members of many units.
 const UNIT_QUERY_PARALLELISM: usize = 8;
+
+/// Assignments written per transaction when publishing: each goes with an update of its
+/// member's list total, and a transaction holds at most 100 items.
+const ASSIGNMENTS_PER_TRANSACTION: usize = 50;
+
+/// Ended tasks counted as done per transaction (each entry, plus the unit's done total).
+const SETTLE_PER_TRANSACTION: usize = 50;
+
+/// Ended tasks read per round when counting them as done, and rounds per request.
+const SETTLE_PER_ROUND: usize = 500;
+const SETTLE_ROUNDS: usize = 20;
+
+/// Attempts of a transaction that a concurrent update of one of its counters cancelled.
+const TRANSACTION_ATTEMPTS: u32 = 8;
+
+/// Counter of the tasks listed under `unit` (running and over).
+fn listed_total(unit: Unit) -> String {
+    format!("MOB#SCOPE#{}", unit.key())
+}
+
+/// Counter of the tasks listed under `unit` that are counted as done.
+fn done_total(unit: Unit) -> String {
+    format!("MOB#DONE#{}", unit.key())
+}
+
+/// Counter of the tasks sent to member `soldier_id`.
+fn mine_total(soldier_id: u64) -> String {
+    format!("MOB#MINE#{soldier_id}")
+}
+
+/// Counter of the common places of `unit`.
+fn places_total(unit: Unit) -> String {
+    format!("MOB#PLACES#{}", unit.key())
+}
+
+fn due_partition(unit: Unit) -> String {
+    format!("MOB#DUE#{}", unit.key())
+}
 
 fn directory_key() -> ItemKey {
     ItemKey::new("MOB#DIRECTORY", "UNITS")
@@ -74,16 +118,21 @@ fn scope_sort_key(finish_at: i64, task_id: u64) -> String {
     format!("{:020}#{}", finish_at.max(0), id_sort_key(task_id))
 }
 
+fn scope_at(task_id: u64, unit: Unit) -> ItemKey {
+    ItemKey::new(task_partition(task_id), format!("SCOPE#{}", unit.key()))
+}
+
+/// A new scope entry: listed under the unit by end time, and due to be counted as done
+/// under the unit once that end passes.
 fn scope_key(task: &Task, unit: Unit) -> ItemKey {
-    ItemKey::new(
-        task_partition(task.task_id),
-        format!("SCOPE#{}", unit.key()),
-    )
-    .with(
-        Index::Gsi2,
-        format!("MOB#SCOPE#{}", unit.key()),
-        scope_sort_key(task.finish_at, task.task_id),
-    )
+    let sort = scope_sort_key(task.finish_at, task.task_id);
+    scope_at(task.task_id, unit)
+        .with(
+            Index::Gsi2,
+            format!("MOB#SCOPE#{}", unit.key()),
+            sort.clone(),
+        )
+        .with(Index::Gsi3, due_partition(unit), sort)
 }
 
 fn assignment_key(task_id: u64, soldier_id: u64) -> ItemKey {
@@ -106,6 +155,13 @@ struct Link {
 #[derive(Serialize, Deserialize)]
 struct ScopeEntry {
     task_id: u64,
+}
+
+/// Whether a scope entry is still due to be counted as done.
+#[derive(Deserialize)]
+struct DueMarker {
+    #[serde(rename = "GSI3PK", default)]
+    due: Option<String>,
 }
 
 /// Why a conditional task write failed, so the caller can re-read and decide.
@@ -139,19 +195,15 @@ impl Store {
         .await
     }
 
-    /// Creates or replaces members, places and credential links in bulk.
+    /// Creates or replaces members and credential links in bulk.
     pub async fn write_directory_records(
         &self,
         members: &[Member],
-        places: &[(Unit, Place)],
         credentials: &[(PairDigest, u64)],
     ) -> Result<(), ApiError> {
-        let mut items = Vec::with_capacity(members.len() + places.len() + credentials.len());
+        let mut items = Vec::with_capacity(members.len() + credentials.len());
         for member in members {
             items.push(member_key(member).item(member)?);
-        }
-        for (unit, place) in places {
-            items.push(place_key(*unit, place.place_id).item(place)?);
         }
         for (pair, soldier_id) in credentials {
             let link = Link {
@@ -173,8 +225,14 @@ impl Store {
         self.batch_get(&keys).await
     }
 
-    /// The members of each of `units` (one Query per unit, a few at a time).
-    pub async fn members_of_units(&self, units: &[Unit]) -> Result<Vec<Member>, ApiError> {
+    /// The members of each of `units` (one Query per unit, a few at a time), in the order
+    /// of `units`. Reading stops once more than `limit` were read: the answer then holds
+    /// more than `limit` members, but not necessarily all of them.
+    pub async fn members_of_units(
+        &self,
+        units: &[Unit],
+        limit: usize,
+    ) -> Result<Vec<Member>, ApiError> {
         let queries: Vec<_> = units
             .iter()
             .map(|unit| {
@@ -182,38 +240,97 @@ impl Store {
                 let partition = unit_partition(*unit);
                 async move {
                     store
-                        .query_partition::<Member>(Some(Index::Gsi1), &partition, true, usize::MAX)
+                        .query_partition::<Member>(Some(Index::Gsi1), &partition, true, limit + 1)
                         .await
                 }
             })
             .collect();
-        let lists: Vec<Vec<Member>> = stream::iter(queries)
-            .buffered(UNIT_QUERY_PARALLELISM)
-            .try_collect()
-            .await?;
-        Ok(lists.into_iter().flatten().collect())
+        let mut lists = stream::iter(queries).buffered(UNIT_QUERY_PARALLELISM);
+        let mut members = Vec::new();
+        while let Some(list) = lists.try_next().await? {
+            members.extend(list);
+            if members.len() > limit {
+                break;
+            }
+        }
+        Ok(members)
     }
 
-    /// The common places of `unit`.
-    pub async fn unit_places(&self, unit: Unit) -> Result<Vec<Place>, ApiError> {
+    /// The first `limit` common places of `unit`, by id.
+    pub async fn unit_places(&self, unit: Unit, limit: usize) -> Result<Vec<Place>, ApiError> {
         self.query_range(
             None,
             &unit_partition(unit),
             KeyRange::BeginsWith("PLACE#".into()),
             true,
-            usize::MAX,
+            limit,
         )
         .await
     }
 
-    /// Adds a common place to `unit`.
-    pub async fn create_place(&self, unit: Unit, place: &Place) -> Result<(), ApiError> {
-        self.put_new(
-            &place_key(unit, place.place_id),
-            place,
-            ApiError::OperationFailed,
-        )
-        .await
+    /// Common place `place_id` of `unit`, if the unit has it.
+    pub async fn unit_place(&self, unit: Unit, place_id: u64) -> Result<Option<Place>, ApiError> {
+        self.get(&place_key(unit, place_id)).await
+    }
+
+    /// How many common places `unit` holds.
+    pub async fn place_count(&self, unit: Unit) -> Result<u64, ApiError> {
+        self.total(&places_total(unit)).await
+    }
+
+    /// Adds a common place to `unit` and counts it, in one transaction, only while the
+    /// unit holds fewer than `max` places (else 10009).
+    pub async fn create_place(&self, unit: Unit, place: &Place, max: u64) -> Result<(), ApiError> {
+        let steps = vec![
+            self.put_new_step(&place_key(unit, place.place_id), place)?,
+            self.add_to_total_within(&places_total(unit), 1, max)?,
+        ];
+        self.transact(steps, |_| ApiError::OperationFailed).await
+    }
+
+    /// Creates or replaces the common places of `unit` from an import, counting `added` (how
+    /// many of them the unit did not hold) in the same transaction.
+    pub async fn write_places(
+        &self,
+        unit: Unit,
+        places: &[Place],
+        added: u64,
+    ) -> Result<(), ApiError> {
+        let mut steps = Vec::with_capacity(places.len() + 1);
+        for place in places {
+            let put = Put::builder()
+                .table_name(self.table())
+                .set_item(Some(place_key(unit, place.place_id).item(place)?))
+                .build()
+                .map_err(ApiError::internal)?;
+            steps.push(TransactWriteItem::builder().put(put).build());
+        }
+        if added > 0 {
+            steps.push(self.add_to_total(&places_total(unit), added as i64)?);
+        }
+        self.transact_retrying(steps).await
+    }
+
+    /// Runs a transaction, again (with backoff) when it is cancelled: its only conditions
+    /// are on items nobody else writes, so a cancellation is a concurrent update of one of
+    /// its counters.
+    async fn transact_retrying(&self, steps: Vec<TransactWriteItem>) -> Result<(), ApiError> {
+        if steps.is_empty() {
+            return Ok(());
+        }
+        for attempt in 0..TRANSACTION_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(20 << attempt.min(5))).await;
+            }
+            match self
+                .transact(steps.clone(), |_| ApiError::OperationFailed)
+                .await
+            {
+                Err(ApiError::OperationFailed) => continue,
+                other => return other,
+            }
+        }
+        Err(ApiError::internal("transaction kept being cancelled"))
     }
 
     /// The member whose credential pair this is, if any.
@@ -234,33 +351,50 @@ impl Store {
         Ok(link.map(|link| link.soldier_id))
     }
 
-    /// Writes the assignments in bulk, then the task and its scope entries in one
-    /// transaction: until that transaction, nothing of the task is visible (the member
-    /// lists skip assignments whose task does not exist).
+    /// Writes the task, then its assignments (each transaction of
+    /// [`ASSIGNMENTS_PER_TRANSACTION`] also adds 1 to each member's list total, a few in
+    /// flight), then its scope entries with the list total of each unit in one transaction.
+    /// A member lists the task once their assignment exists (the task already does); the
+    /// commanders' lists show it once every member was reached.
     pub async fn publish_task(
         &self,
         task: &Task,
         assignments: &[Assignment],
     ) -> Result<(), ApiError> {
-        let items = assignments
-            .iter()
-            .map(|a| assignment_key(a.task_id, a.soldier_id).item(a))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.batch_put(items).await?;
-        let mut steps = vec![self.put_new_step(&task_key(task.task_id), task)?];
+        self.put_new(
+            &task_key(task.task_id),
+            task,
+            ApiError::internal("task id reused"),
+        )
+        .await?;
+        let chunks = assignments
+            .chunks(ASSIGNMENTS_PER_TRANSACTION)
+            .map(|chunk| {
+                let mut steps = Vec::with_capacity(2 * chunk.len());
+                for a in chunk {
+                    steps.push(self.put_new_step(&assignment_key(a.task_id, a.soldier_id), a)?);
+                    steps.push(self.add_to_total(&mine_total(a.soldier_id), 1)?);
+                }
+                Ok(steps)
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        let writes: Vec<_> = chunks
+            .into_iter()
+            .map(|steps| self.transact_retrying(steps))
+            .collect();
+        stream::iter(writes)
+            .buffer_unordered(BATCH_WRITE_PARALLELISM)
+            .try_collect::<Vec<()>>()
+            .await?;
+        let mut steps = Vec::with_capacity(2 * task.scope.len());
+        let entry = ScopeEntry {
+            task_id: task.task_id,
+        };
         for unit in &task.scope {
-            let entry = ScopeEntry {
-                task_id: task.task_id,
-            };
-            let put = Put::builder()
-                .table_name(self.table())
-                .set_item(Some(scope_key(task, *unit).item(&entry)?))
-                .build()
-                .map_err(ApiError::internal)?;
-            steps.push(TransactWriteItem::builder().put(put).build());
+            steps.push(self.put_new_step(&scope_key(task, *unit), &entry)?);
+            steps.push(self.add_to_total(&listed_total(*unit), 1)?);
         }
-        self.transact(steps, |_| ApiError::internal("task id reused"))
-            .await
+        self.transact_retrying(steps).await
     }
 
     /// Task `task_id`.
@@ -401,9 +535,16 @@ impl Store {
         }
     }
 
-    /// Ends a running task now: the task (only by `launcher`, only while it runs) and its
-    /// scope entries' end time in one transaction; a failed condition is 10009.
-    pub async fn finish_task(&self, task: &Task, launcher: u64, now: i64) -> Result<(), ApiError> {
+    /// Ends a running task now, in one transaction: the task (only by `launcher`, only while
+    /// it runs), each scope entry's end time, and — as the task is done from now on — each
+    /// entry leaves its unit's due list and adds 1 to the unit's done total (only if no
+    /// reader counted it yet). A cancelled transaction is a [`WriteConflict::Task`].
+    pub async fn finish_task(
+        &self,
+        task: &Task,
+        launcher: u64,
+        now: i64,
+    ) -> Result<Result<(), WriteConflict>, ApiError> {
         let mut steps = vec![self.update_step(
             &task_key(task.task_id),
             "SET finished = :yes, finish_at = :now",
@@ -416,22 +557,98 @@ impl Store {
             ],
         )?];
         for unit in &task.scope {
-            let at = ItemKey::new(
-                task_partition(task.task_id),
-                format!("SCOPE#{}", unit.key()),
-            );
             steps.push(self.update_step(
-                &at,
-                "SET GSI2SK = :sk",
-                "attribute_exists(PK)",
+                &scope_at(task.task_id, *unit),
+                "SET GSI2SK = :sk REMOVE GSI3PK, GSI3SK",
+                "attribute_exists(GSI3PK)",
                 vec![(":sk", s(scope_sort_key(now, task.task_id)))],
             )?);
+            steps.push(self.add_to_total(&done_total(*unit), 1)?);
         }
-        self.transact(steps, |_| ApiError::OperationFailed).await
+        match self.transact(steps, |_| ApiError::OperationFailed).await {
+            Ok(()) => Ok(Ok(())),
+            Err(ApiError::OperationFailed) => Ok(Err(WriteConflict::Task)),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Counts the tasks listed under `unit` whose end passed by `now` (and that no reader
+    /// counted yet) as done: each leaves the unit's due list in the same transaction that
+    /// adds it to the unit's done total, so each is counted once whoever reads first.
+    async fn count_ended(&self, unit: Unit, now: i64) -> Result<(), ApiError> {
+        let partition = due_partition(unit);
+        let ended = KeyRange::Below(format!("{:020}", now.max(0) + 1));
+        for _ in 0..SETTLE_ROUNDS {
+            let due: Vec<ScopeEntry> = self
+                .query_range(
+                    Some(Index::Gsi3),
+                    &partition,
+                    ended.clone(),
+                    true,
+                    SETTLE_PER_ROUND,
+                )
+                .await?;
+            for chunk in due.chunks(SETTLE_PER_TRANSACTION) {
+                let ids: Vec<u64> = chunk.iter().map(|entry| entry.task_id).collect();
+                if self.count_done(unit, &ids).await?.is_err() {
+                    // Another reader counted some of them (or wrote the total) meanwhile:
+                    // count them one by one, skipping those already counted.
+                    for id in ids {
+                        self.count_one_done(unit, id).await?;
+                    }
+                }
+            }
+            if due.len() < SETTLE_PER_ROUND {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    async fn count_done(
+        &self,
+        unit: Unit,
+        task_ids: &[u64],
+    ) -> Result<Result<(), WriteConflict>, ApiError> {
+        let mut steps = Vec::with_capacity(task_ids.len() + 1);
+        for id in task_ids {
+            steps.push(self.update_step(
+                &scope_at(*id, unit),
+                "REMOVE GSI3PK, GSI3SK",
+                "attribute_exists(GSI3PK)",
+                vec![],
+            )?);
+        }
+        steps.push(self.add_to_total(&done_total(unit), task_ids.len() as i64)?);
+        match self.transact(steps, |_| ApiError::OperationFailed).await {
+            Ok(()) => Ok(Ok(())),
+            Err(ApiError::OperationFailed) => Ok(Err(WriteConflict::Task)),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn count_one_done(&self, unit: Unit, task_id: u64) -> Result<(), ApiError> {
+        for attempt in 0..TRANSACTION_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(20 << attempt.min(5))).await;
+            }
+            let marker: Option<DueMarker> = self.get(&scope_at(task_id, unit)).await?;
+            if marker.and_then(|marker| marker.due).is_none() {
+                return Ok(());
+            }
+            if self.count_done(unit, &[task_id]).await?.is_ok() {
+                return Ok(());
+            }
+        }
+        Err(ApiError::internal(
+            "counting an ended task kept conflicting",
+        ))
     }
 
     /// One page of the tasks listed under `unit`, running (`working`) or over, newest end
-    /// first, with the list's total; tasks come from one BatchGetItem.
+    /// first, with the list's total; tasks come from one BatchGetItem. The total comes from
+    /// the unit's counters (listed, and counted as done) once the tasks that ended since
+    /// the last read are counted as done.
     pub async fn scope_tasks(
         &self,
         unit: Unit,
@@ -446,16 +663,20 @@ impl Store {
         } else {
             KeyRange::Below(boundary)
         };
-        let (total, entries) = tokio::try_join!(
-            self.count_range(Some(Index::Gsi2), &partition, range.clone()),
-            self.query_range::<ScopeEntry>(
-                Some(Index::Gsi2),
-                &partition,
-                range.clone(),
-                false,
-                page.end()
-            ),
+        let (listed_name, done_name) = (listed_total(unit), done_total(unit));
+        let totals = async {
+            self.count_ended(unit, now).await?;
+            tokio::try_join!(self.total(&listed_name), self.total(&done_name))
+        };
+        let ((listed, done), entries) = tokio::try_join!(
+            totals,
+            self.query_range::<ScopeEntry>(Some(Index::Gsi2), &partition, range, false, page.end()),
         )?;
+        let total = if working {
+            listed.saturating_sub(done)
+        } else {
+            done
+        };
         let ids: Vec<u64> = page.slice(entries).into_iter().map(|e| e.task_id).collect();
         Ok((total, self.tasks_in_order(&ids).await?))
     }
@@ -468,20 +689,20 @@ impl Store {
     }
 
     /// One page of the tasks sent to member `soldier_id`, newest first, with their
-    /// assignments and the total.
+    /// assignments and the total (the member's counter).
     pub async fn member_tasks(
         &self,
         soldier_id: u64,
         page: PageQuery,
     ) -> Result<(u64, Vec<(Assignment, Task)>), ApiError> {
         let partition = format!("MOB#MINE#{soldier_id}");
-        let all = KeyRange::Any;
+        let total_name = mine_total(soldier_id);
         let (total, assignments) = tokio::try_join!(
-            self.count_range(Some(Index::Gsi1), &partition, all.clone()),
+            self.total(&total_name),
             self.query_range::<Assignment>(
                 Some(Index::Gsi1),
                 &partition,
-                all.clone(),
+                KeyRange::Any,
                 false,
                 page.end()
             ),

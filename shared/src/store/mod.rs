@@ -324,6 +324,30 @@ impl Store {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
+    /// A transaction step that adds `delta` (≥ 0) to the list-total counter `name` only if
+    /// the total stays at most `max`; otherwise the step's condition fails.
+    pub fn add_to_total_within(
+        &self,
+        name: &str,
+        delta: u64,
+        max: u64,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let room = max.checked_sub(delta).ok_or_else(|| {
+            ApiError::internal(format!("total {name}: {delta} cannot fit within {max}"))
+        })?;
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(COUNTER_PK, format!("total#{name}"))))
+            .update_expression("ADD #value :delta")
+            .condition_expression("attribute_not_exists(#value) OR #value <= :room")
+            .expression_attribute_names("#value", "value")
+            .expression_attribute_values(":delta", n(delta))
+            .expression_attribute_values(":room", n(room))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
     /// A transaction step that writes a new record at `at`, failing if one exists there.
     pub fn put_new_step<T: Serialize>(
         &self,

@@ -1,6 +1,5 @@
 //! Queries over a range of one partition: the list reads of every aggregate.
 
-use aws_sdk_dynamodb::types::Select;
 use serde::de::DeserializeOwned;
 
 use super::{from_item, s, sdk_error, Index, Item, Store};
@@ -73,31 +72,6 @@ impl Store {
             }
         }
         Ok(items)
-    }
-
-    /// How many items a range of a partition holds (`Select=COUNT`, following pages).
-    pub async fn count_range(
-        &self,
-        index: Option<Index>,
-        partition: &str,
-        range: KeyRange,
-    ) -> Result<u64, ApiError> {
-        let mut total = 0u64;
-        let mut start: Option<Item> = None;
-        loop {
-            let output = self
-                .range_query(index, partition, &range)
-                .select(Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            total += u64::try_from(output.count).unwrap_or_default();
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(total);
-            }
-        }
     }
 
     fn range_query(

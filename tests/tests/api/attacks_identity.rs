@@ -72,7 +72,11 @@ async fn a_cookie_used_after_logout_is_refused() {
     let app = TestApp::new().await;
     seed(&app).await;
     let token = login(&app, office_commander(HAIZHU)).await;
-    let info = app.get("/task/info").header("cookie", &cookie(&token)).send().await;
+    let info = app
+        .get("/task/info")
+        .header("cookie", &cookie(&token))
+        .send()
+        .await;
     assert_eq!(info.status, 200, "{}", info.body);
     let logout = app
         .request(Method::DELETE, "/user")
@@ -80,7 +84,11 @@ async fn a_cookie_used_after_logout_is_refused() {
         .send()
         .await;
     assert_eq!(logout.status, 204);
-    let after = app.get("/task/info").header("cookie", &cookie(&token)).send().await;
+    let after = app
+        .get("/task/info")
+        .header("cookie", &cookie(&token))
+        .send()
+        .await;
     assert_eq!(after.status, 302, "{}", after.body);
     assert_eq!(after.body["url"], "/user");
 }
@@ -215,8 +223,15 @@ async fn guessing_pairs_from_one_address_is_throttled_even_for_the_right_pair() 
         assert_eq!(status, 400);
     }
     let (status, body) = sign_in(&app, "guessed", 5, "203.0.113.9").await;
-    assert_eq!((status, body["error_code"].as_i64()), (429, Some(9999)), "{body}");
-    assert!(body["message"].as_str().unwrap().contains("登录失败次数过多"));
+    assert_eq!(
+        (status, body["error_code"].as_i64()),
+        (429, Some(9999)),
+        "{body}"
+    );
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("登录失败次数过多"));
     let (other, _) = sign_in(&app, "guessed", 5, "203.0.113.10").await;
     assert_eq!(other, 200, "another address is not throttled");
     app.set_now(now + 15 * 60);
@@ -234,7 +249,11 @@ async fn guessing_one_i_code_from_many_addresses_is_throttled() {
         assert_eq!(status, 400);
     }
     let (status, body) = sign_in(&app, "shared-course", 5, "192.0.2.1").await;
-    assert_eq!((status, body["error_code"].as_i64()), (429, Some(9999)), "{body}");
+    assert_eq!(
+        (status, body["error_code"].as_i64()),
+        (429, Some(9999)),
+        "{body}"
+    );
     let (elsewhere, _) = sign_in(&app, BOOTSTRAP_ADMIN.0, BOOTSTRAP_ADMIN.1, "192.0.2.1").await;
     assert_eq!(elsewhere, 200, "another i_code is not throttled");
 }
@@ -246,7 +265,10 @@ async fn guessing_member_pairs_on_the_cookie_login_is_throttled() {
     let (i_code, order_no) = pair(office_commander(HAIZHU));
     for wrong in 0..10u64 {
         let response = app
-            .post("/user", json!({"i_code": i_code, "order_no": order_no + 1 + wrong}))
+            .post(
+                "/user",
+                json!({"i_code": i_code, "order_no": order_no + 1 + wrong}),
+            )
             .from_ip("203.0.113.20")
             .send()
             .await;
@@ -258,7 +280,10 @@ async fn guessing_member_pairs_on_the_cookie_login_is_throttled() {
         .send()
         .await;
     assert_eq!(response.status, 429, "{}", response.body);
-    assert!(response.body["cnmsg"].as_str().unwrap().contains("登录失败次数过多"));
+    assert!(response.body["cnmsg"]
+        .as_str()
+        .unwrap()
+        .contains("登录失败次数过多"));
     assert!(response.headers.get("retry-after").is_some());
 }
 
@@ -285,10 +310,16 @@ async fn a_cookie_write_forged_by_another_site_is_refused() {
         }
         app.calls();
         let response = request.send().await;
-        assert_eq!(response.status, 403, "{content_type} {origin:?}: {}", response.body);
+        assert_eq!(
+            response.status, 403,
+            "{content_type} {origin:?}: {}",
+            response.body
+        );
         assert!(response.body["cnmsg"].is_string());
         assert!(
-            !app.calls().iter().any(|call| call != "GetItem" && call != "Query"),
+            !app.calls()
+                .iter()
+                .any(|call| call != "GetItem" && call != "Query"),
             "nothing written"
         );
     }

@@ -1,6 +1,7 @@
 //! Black-box tests of every function through its router, against DynamoDB Local.
 
 mod attacks_identity;
+mod attacks_mobilization;
 mod catalog;
 mod clients;
 mod credentials;

@@ -5,13 +5,14 @@ use api_tests::app::{TestApp, TestResponse};
 use api_tests::mobilization::*;
 use serde_json::{json, Value};
 
-struct Client<'a> {
-    app: &'a TestApp,
-    cookie: String,
+/// A member logged in through `POST /user`, calling with their cookie.
+pub(crate) struct Client<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) cookie: String,
 }
 
 impl<'a> Client<'a> {
-    async fn of(app: &'a TestApp, soldier_id: u64) -> Client<'a> {
+    pub(crate) async fn of(app: &'a TestApp, soldier_id: u64) -> Client<'a> {
         let token = login(app, soldier_id).await;
         Client {
             app,
@@ -19,7 +20,7 @@ impl<'a> Client<'a> {
         }
     }
 
-    async fn get(&self, path: &str) -> TestResponse {
+    pub(crate) async fn get(&self, path: &str) -> TestResponse {
         self.app
             .get(path)
             .header("cookie", &self.cookie)
@@ -27,7 +28,7 @@ impl<'a> Client<'a> {
             .await
     }
 
-    async fn post(&self, path: &str, body: Value) -> TestResponse {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> TestResponse {
         self.app
             .post(path, body)
             .header("cookie", &self.cookie)
@@ -35,7 +36,7 @@ impl<'a> Client<'a> {
             .await
     }
 
-    async fn put(&self, path: &str, body: Value) -> TestResponse {
+    pub(crate) async fn put(&self, path: &str, body: Value) -> TestResponse {
         self.app
             .put(path, body)
             .header("cookie", &self.cookie)
@@ -43,7 +44,7 @@ impl<'a> Client<'a> {
             .await
     }
 
-    async fn publish(&self, body: Value) -> u64 {
+    pub(crate) async fn publish(&self, body: Value) -> u64 {
         let response = self.post("/task", body).await;
         assert_eq!(response.status, 201, "{}", response.body);
         response.body["task_id"].as_u64().unwrap()
@@ -51,7 +52,7 @@ impl<'a> Client<'a> {
 }
 
 #[track_caller]
-fn assert_status(response: &TestResponse, status: u16) {
+pub(crate) fn assert_status(response: &TestResponse, status: u16) {
     assert_eq!(response.status, status, "{}", response.body);
     if status >= 400 {
         assert!(response.body["cnmsg"]
@@ -60,18 +61,19 @@ fn assert_status(response: &TestResponse, status: u16) {
     }
 }
 
-async fn setup() -> TestApp {
+/// A fresh app with the demo directory, frozen at [`T0`].
+pub(crate) async fn setup() -> TestApp {
     let app = TestApp::new().await;
     seed(&app).await;
     app.set_now(T0);
     app
 }
 
-const GATHER: i64 = T0 + 3600;
-const FINISH: i64 = T0 + 7200;
+pub(crate) const GATHER: i64 = T0 + 3600;
+pub(crate) const FINISH: i64 = T0 + 7200;
 
 /// The 海珠区 commander, logged in, and a task they published to organisation `org`.
-async fn haizhu_task(app: &TestApp, mem_count: u64, org: u64) -> (Client<'_>, u64) {
+pub(crate) async fn haizhu_task(app: &TestApp, mem_count: u64, org: u64) -> (Client<'_>, u64) {
     let district = Client::of(app, office_commander(HAIZHU)).await;
     let id = district
         .publish(task_body(mem_count, GATHER, FINISH, &[], &[org], &[]))
@@ -408,7 +410,7 @@ async fn check_in_needs_an_accepted_running_task_and_happens_once() {
     );
     assert_status(
         &member
-            .post(&check_in, json!({"lat": 23.1, "lng": 113.2}))
+            .post(&check_in, json!({"lat": 23.117, "lng": 113.269}))
             .await,
         204,
     );
@@ -430,7 +432,7 @@ async fn check_in_needs_an_accepted_running_task_and_happens_once() {
             gather.body["mem_list"][0]["lat"].clone(),
             gather.body["mem_list"][0]["lng"].clone()
         ),
-        (json!(23.1), json!(113.2)),
+        (json!(23.117), json!(113.269)),
         "the position the check-in was sent with"
     );
     let late = Client::of(&app, org_member(211, 3)).await;
@@ -867,4 +869,77 @@ async fn members_read_the_tasks_text() {
     assert!(detail.body.get("is_launcher").is_none());
     let overseen = district.get(&format!("/task/detail/{without_text}")).await;
     assert_eq!(overseen.body["content"], "");
+}
+
+/// The totals of a commander's working and done lists, each checked against the number
+/// of tasks the list pages through.
+async fn list_totals(commander: &Client<'_>) -> (u64, u64) {
+    let mut totals = [0, 0];
+    for (total, list) in totals.iter_mut().zip(["working", "done"]) {
+        let page = commander.get(&format!("/task/{list}/100/1")).await;
+        assert_status(&page, 200);
+        let listed = page.body["data"].as_array().map_or(0, Vec::len) as u64;
+        assert_eq!(page.body["total_tasks"], listed, "{list}: {}", page.body);
+        *total = listed;
+    }
+    (totals[0], totals[1])
+}
+
+#[tokio::test]
+async fn list_totals_equal_what_the_lists_page_through() {
+    let app = setup().await;
+    let city = Client::of(&app, office_commander(CITY)).await;
+    let district = Client::of(&app, office_commander(HAIZHU)).await;
+    let street = Client::of(&app, office_commander(21)).await;
+    let platoon = Client::of(&app, org_commander(211)).await;
+    let tianhe = Client::of(&app, office_commander(TIANHE)).await;
+    let body = |finish: i64, org: u64| task_body(1, GATHER, finish, &[], &[org], &[]);
+    // Published at once: the units' counters take every one.
+    let district_tasks =
+        futures::future::join_all((0..6).map(|k| district.publish(body(FINISH + k * 600, 212))))
+            .await;
+    let platoon_tasks = [
+        platoon.publish(body(FINISH, 212)).await,
+        platoon.publish(body(FINISH + 3000, 211)).await,
+    ];
+    street.publish(body(FINISH + 600, 212)).await;
+    let expect = |working: u64, done: u64| (working, done);
+    assert_eq!(list_totals(&city).await, expect(9, 0));
+    assert_eq!(list_totals(&district).await, expect(9, 0));
+    assert_eq!(list_totals(&street).await, expect(3, 0));
+    assert_eq!(list_totals(&platoon).await, expect(2, 0));
+    assert_eq!(list_totals(&tianhe).await, expect(0, 0));
+    app.set_now(T0 + 60);
+    for id in [district_tasks[5], platoon_tasks[1]] {
+        let launcher = if id == platoon_tasks[1] {
+            &platoon
+        } else {
+            &district
+        };
+        assert_status(
+            &launcher.put("/task/finish", json!({"task_id": id})).await,
+            204,
+        );
+    }
+    assert_eq!(list_totals(&city).await, expect(7, 2));
+    assert_eq!(list_totals(&street).await, expect(2, 1));
+    assert_eq!(list_totals(&platoon).await, expect(1, 1));
+    // Ends pass: the district's first task and the platoon's first end at FINISH.
+    app.set_now(FINISH);
+    assert_eq!(list_totals(&district).await, expect(5, 4));
+    assert_eq!(list_totals(&street).await, expect(1, 2));
+    assert_eq!(list_totals(&platoon).await, expect(0, 2));
+    app.set_now(FINISH + 3600);
+    for commander in [&city, &district] {
+        assert_eq!(list_totals(commander).await, expect(0, 9));
+    }
+    assert_eq!(list_totals(&street).await, expect(0, 3));
+    // A member's total is what their list pages through.
+    let member = Client::of(&app, org_member(212, 1)).await;
+    let mine = member.get("/task/mine/100/1").await;
+    assert_eq!(mine.body["total_tasks"], 9, "212 is below 211");
+    assert_eq!(mine.body["data"].as_array().map(Vec::len), Some(9));
+    let platoon_member = Client::of(&app, org_member(211, 1)).await;
+    let mine = platoon_member.get("/task/mine/100/1").await;
+    assert_eq!(mine.body["total_tasks"], 1);
 }
