@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
-use crate::text::{BoundedText, Edit};
+use crate::text::{BoundedText, Edit, HttpsUrl};
 
 /// A stored user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +113,31 @@ impl From<Tel> for String {
     }
 }
 
+/// The avatar of `PUT /v1/user`: an https URL ([`HttpsUrl`]: WeChat's avatars are
+/// `https://thirdwx.qlogo.cn/...`), or `""`, which clears it (a new user has none).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Avatar(Option<HttpsUrl>);
+
+impl TryFrom<String> for Avatar {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        if value.trim().is_empty() {
+            return Ok(Avatar(None));
+        }
+        HttpsUrl::try_from(value)
+            .map(|url| Avatar(Some(url)))
+            .map_err(|problem| format!("{problem}, or \"\" for none"))
+    }
+}
+
+impl From<Avatar> for String {
+    fn from(avatar: Avatar) -> String {
+        avatar.0.map(HttpsUrl::into_inner).unwrap_or_default()
+    }
+}
+
 /// `PUT /v1/user`: the profile fields a user may change (never id, roles or company). Every
 /// field is optional (contract §11: the profile page sends some of them): what is not
 /// sent keeps its value; `null` or `""` clears `real_name` and `tel`.
@@ -121,9 +146,9 @@ pub struct ProfileUpdate {
     /// Nickname, 1–32 characters.
     #[serde(default)]
     pub nickname: Option<BoundedText<1, 32>>,
-    /// Avatar URL, up to 500 characters.
+    /// Avatar: an https URL of up to 500 characters, or `""`.
     #[serde(default)]
-    pub avatar: Option<BoundedText<0, 500>>,
+    pub avatar: Option<Avatar>,
     /// Gender; 0 (unknown) is what WeChat gives a user who did not say.
     #[serde(default)]
     pub gender: Option<Gender>,
@@ -142,7 +167,7 @@ impl ProfileUpdate {
             user.nickname = nickname.into_inner();
         }
         if let Some(avatar) = self.avatar {
-            user.avatar = avatar.into_inner();
+            user.avatar = avatar.into();
         }
         if let Some(gender) = self.gender {
             user.gender = gender.into();
@@ -167,6 +192,25 @@ mod tests {
     }
 
     #[test]
+    fn avatars_are_https_or_empty() {
+        let read = |json: &str| serde_json::from_str::<ProfileUpdate>(json).map(|p| p.avatar);
+        let set = read(r#"{"avatar":"https://thirdwx.qlogo.cn/mmopen/a/132"}"#).unwrap();
+        assert_eq!(
+            set.map(String::from).as_deref(),
+            Some("https://thirdwx.qlogo.cn/mmopen/a/132")
+        );
+        assert_eq!(
+            read(r#"{"avatar":""}"#).unwrap().map(String::from),
+            Some(String::new())
+        );
+        assert_eq!(read(r#"{"avatar":null}"#).unwrap(), None, "null keeps it");
+        for bad in ["javascript:alert(1)", "http://a.example/b.png", "data:,x"] {
+            let error = read(&format!(r#"{{"avatar":"{bad}"}}"#)).unwrap_err();
+            assert!(error.to_string().contains("https URL"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
     fn update_keeps_identity() {
         let user = User {
             id: 7,
@@ -180,7 +224,7 @@ mod tests {
             created_at: 1,
         };
         let update: ProfileUpdate =
-            serde_json::from_str(r#"{"nickname":"沁塵","avatar":"http://a/b.png","gender":1}"#)
+            serde_json::from_str(r#"{"nickname":"沁塵","avatar":"https://a/b.png","gender":1}"#)
                 .unwrap();
         let updated = update.apply(user);
         assert_eq!((updated.id, updated.roles.clone()), (7, vec![Role::Admin]));

@@ -207,7 +207,7 @@ pub async fn act(
     };
     let photos = attach_photos(state, caller.id, &input.photo_ids(), "photo").await?;
     let vr_url = match &input {
-        StepInput::VrUrl(body) => Some(body.vr_url.0.clone()),
+        StepInput::VrUrl(body) => Some(body.vr_url.as_str().to_owned()),
         _ => None,
     };
     let reason = reason_change(&input, next);
