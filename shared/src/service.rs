@@ -13,7 +13,7 @@ use crate::numeric_enum;
 use crate::store::aggregate::Tally;
 use crate::text::{BoundedText, PositiveInt};
 use crate::time::format_datetime;
-use crate::user::UserView;
+use crate::user::{Reader, UserView};
 
 numeric_enum! {
     /// Service type (服务类型).
@@ -259,6 +259,14 @@ impl Service {
                 .cover_image_id
                 .map(|id| PhotoView::of(id, asset_base_url)),
         }
+    }
+
+    /// The seed object as `reader` may see it: the publisher's `real_name` and `tel` only
+    /// for the publisher and admins.
+    pub fn view_for(&self, asset_base_url: &str, reader: Reader) -> ServiceView {
+        let mut view = self.view(asset_base_url);
+        view.publisher = view.publisher.shown_to(reader);
+        view
     }
 
     /// The caller's relation to this service.

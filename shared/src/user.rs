@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
+use crate::http::CurrentUser;
 use crate::text::{BoundedText, Edit, HttpsUrl};
 
 /// A stored user.
@@ -48,6 +49,60 @@ pub struct UserView {
     pub gender: u8,
     /// Phone or null.
     pub tel: Option<String>,
+}
+
+/// Who reads a user object that other people's records carry (a service's publisher, a
+/// rating's author, a design task's customer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// A caller without a (valid) token.
+    Anonymous,
+    /// A signed-in user.
+    User(u64),
+    /// A platform operator.
+    Admin,
+}
+
+impl Reader {
+    /// The reader behind a route's optional caller.
+    pub fn of(caller: Option<&CurrentUser>) -> Reader {
+        match caller {
+            None => Reader::Anonymous,
+            Some(caller) if caller.has(Role::Admin) => Reader::Admin,
+            Some(caller) => Reader::User(caller.id),
+        }
+    }
+
+    /// Whether this reader may see `user_id`'s contact details: that user and admins.
+    pub fn sees_contact_of(self, user_id: u64) -> bool {
+        match self {
+            Reader::Admin => true,
+            Reader::User(id) => id == user_id,
+            Reader::Anonymous => false,
+        }
+    }
+}
+
+impl UserView {
+    /// This user as `reader` may see them: `real_name` and `tel` (personal data) only for
+    /// the user themself and admins, `null` for everyone else, as the seed's public list
+    /// examples show them.
+    pub fn shown_to(self, reader: Reader) -> UserView {
+        if reader.sees_contact_of(self.id) {
+            self
+        } else {
+            self.without_contact()
+        }
+    }
+
+    /// This user with `real_name` and `tel` hidden (`null`).
+    pub fn without_contact(self) -> UserView {
+        UserView {
+            real_name: None,
+            tel: None,
+            ..self
+        }
+    }
 }
 
 impl From<&User> for UserView {
@@ -207,6 +262,29 @@ mod tests {
         for bad in ["javascript:alert(1)", "http://a.example/b.png", "data:,x"] {
             let error = read(&format!(r#"{{"avatar":"{bad}"}}"#)).unwrap_err();
             assert!(error.to_string().contains("https URL"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn contact_details_only_for_the_user_and_admins() {
+        let user = UserView {
+            id: 7,
+            nickname: "n".into(),
+            avatar: String::new(),
+            real_name: Some("沁塵".into()),
+            gender: 1,
+            tel: Some("13800000000".into()),
+        };
+        for (reader, shown) in [
+            (Reader::User(7), true),
+            (Reader::Admin, true),
+            (Reader::User(8), false),
+            (Reader::Anonymous, false),
+        ] {
+            let view = user.clone().shown_to(reader);
+            assert_eq!(view.tel.is_some(), shown, "{reader:?}");
+            assert_eq!(view.real_name.is_some(), shown, "{reader:?}");
+            assert_eq!((view.id, view.nickname.as_str()), (7, "n"));
         }
     }
 
