@@ -124,14 +124,14 @@ impl Store {
         self.get(&service_key(id)).await
     }
 
-    /// The category (10000 when missing), the caller and the cover file (10000 unless a
-    /// ready file of theirs, or one nobody owns, which they claim) of a service input, in
-    /// one BatchGetItem.
+    /// The category (10000 when missing), the caller and the cover file's variant token
+    /// (10000 unless a ready file of theirs, or one nobody owns, which they claim) of a
+    /// service input, in one BatchGetItem.
     async fn service_parts(
         &self,
         user_id: u64,
         input: &ServiceInput,
-    ) -> Result<(CategoryView, UserView), ApiError> {
+    ) -> Result<(CategoryView, UserView, Option<String>), ApiError> {
         let cover = input.cover_image_id.get();
         let category_at = category_key(input.category_id.get());
         let fetched = self
@@ -146,7 +146,12 @@ impl Store {
         let files: Vec<FileRecord> = fetched.take(&file_key(cover))?.into_iter().collect();
         check_attachable(&files, &[cover], user_id, "cover_image_id")?;
         self.claim_files(&files, user_id, "cover_image_id").await?;
-        Ok((CategoryView::from(&category), UserView::from(&user)))
+        let cover_token = files.into_iter().find_map(|file| file.variant_token);
+        Ok((
+            CategoryView::from(&category),
+            UserView::from(&user),
+            cover_token,
+        ))
     }
 
     /// Creates a service of `user_id` in status 0 (pending audit); answers it.
@@ -157,9 +162,9 @@ impl Store {
         now: i64,
     ) -> Result<Service, ApiError> {
         input.check()?;
-        let (category, publisher) = self.service_parts(user_id, &input).await?;
+        let (category, publisher, cover_token) = self.service_parts(user_id, &input).await?;
         let id = self.next_id("service").await?;
-        let service = input.into_service(id, category, publisher, now);
+        let service = input.into_service(id, category, publisher, cover_token, now);
         self.insert_service(&service).await?;
         Ok(service)
     }
@@ -208,14 +213,17 @@ impl Store {
         input: ServiceInput,
     ) -> Result<Service, ApiError> {
         input.check()?;
-        let (category, publisher) = self.service_parts(user_id, &input).await?;
-        let (input, category, publisher) = (&input, &category, &publisher);
+        let (category, publisher, cover_token) = self.service_parts(user_id, &input).await?;
+        let (input, category, publisher, cover_token) =
+            (&input, &category, &publisher, &cover_token);
         retry(
             || async move {
                 let service = self.service(id).await?.ok_or(ApiError::NotFound)?;
                 let mut next = service.apply(ServiceAction::Edit, service.actor(user_id))?;
                 next.publisher = publisher.clone();
-                let next = input.clone().apply_to(next, category.clone());
+                let next = input
+                    .clone()
+                    .apply_to(next, category.clone(), cover_token.clone());
                 self.save_service(&service, &next).await
             },
             ApiError::OperationFailed,
