@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
+use crate::quota::HourlyQuota;
 use crate::text::BoundedText;
 
 /// At most this many files per presign request or multipart upload (else 10005).
@@ -25,6 +26,11 @@ pub const MAX_PIXELS: u64 = 40_000_000;
 pub const UNCLAIMED_TTL_SECONDS: i64 = 24 * 60 * 60;
 /// Lifetime of a presigned upload URL, seconds (15 minutes).
 pub const PRESIGN_TTL_SECONDS: u64 = 15 * 60;
+/// At most this many files presigned per user per clock hour; past it `POST
+/// /v1/file/presign` answers 429 (10009) and registers nothing.
+pub const PRESIGNS_PER_HOUR: u64 = 100;
+/// The hourly allowance of presigned files per user.
+pub const PRESIGN_QUOTA: HourlyQuota = HourlyQuota::new("presign", PRESIGNS_PER_HOUR);
 /// Random bytes in a variant token: 128 bits, from the operating system's generator.
 pub const VARIANT_TOKEN_BYTES: usize = 16;
 /// How long a claim on a file lasts before another delivery may take it over: longer than

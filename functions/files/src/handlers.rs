@@ -3,7 +3,7 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use image_variants::{make_variants, Rejection};
 use shared::auth::Role;
-use shared::file::{new_variant_token, FileRecord, PresignRequest, VariantFolder};
+use shared::file::{new_variant_token, FileRecord, PresignRequest, VariantFolder, PRESIGN_QUOTA};
 use shared::http::{created, ok, CurrentUser, IdPath, JsonBody, MaybeUser};
 use shared::{ApiError, AppState};
 
@@ -11,14 +11,25 @@ use crate::multipart::read_uploads;
 use crate::storage::{presign_put, Uploaded};
 
 /// `POST /v1/file/presign {files:[{key, content_type, size}]}` → 201, per file
-/// `{id, key, upload_url, method, headers, expires_in}`.
+/// `{id, key, upload_url, method, headers, expires_in}`; 429 (10009) past
+/// [`shared::file::PRESIGNS_PER_HOUR`] files in the caller's clock hour, and nothing is registered.
 pub async fn presign(
     State(state): State<AppState>,
     user: CurrentUser,
     JsonBody(request): JsonBody<PresignRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let uploads = request.into_uploads()?;
+    let count = uploads.len() as u64;
     let store = state.store();
+    store
+        .take_quota(
+            &PRESIGN_QUOTA,
+            user.id,
+            count,
+            state.now(),
+            ApiError::TooManyRequests,
+        )
+        .await?;
     let ids = store.next_ids("file", uploads.len()).await?;
     let records = ids
         .iter()
