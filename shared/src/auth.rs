@@ -95,7 +95,8 @@ impl TokenSigner {
 /// `N` bytes from the operating system's random source, as hex.
 pub fn random_hex<const N: usize>() -> Result<String, ApiError> {
     let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|error| ApiError::internal(format!("random: {error}")))?;
+    getrandom::getrandom(&mut bytes)
+        .map_err(|error| ApiError::internal(format!("random: {error}")))?;
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 

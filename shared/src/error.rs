@@ -103,6 +103,11 @@ pub enum ApiError {
     /// 10028 — check-in refused: farther from the gathering place than the radius.
     #[error("签到失败")]
     CheckInTooFar,
+    /// 10009 with HTTP 429 — the caller used up an allowance (files presigned per hour).
+    /// The seed has no throttling code; its "operation failed" code keeps the clients'
+    /// error handling as it is, and the status tells a retrying client to wait.
+    #[error("操作过于频繁，请稍后再试")]
+    TooManyRequests,
 }
 
 impl ApiError {
@@ -120,7 +125,7 @@ impl ApiError {
             FileTooLarge => 10006,
             FileSaveFailed => 10007,
             NotFound => 10008,
-            OperationFailed => 10009,
+            OperationFailed | TooManyRequests => 10009,
             Forbidden => 10010,
             ServiceNotPublished => 10011,
             OrderNotYours => 10012,
@@ -144,7 +149,8 @@ impl ApiError {
     }
 
     /// The HTTP status the seed pairs with this kind of failure
-    /// (400 input/operation, 401 token, 403 permission, 404 missing, 500 server).
+    /// (400 input/operation, 401 token, 403 permission, 404 missing, 500 server), and 429
+    /// for a used-up allowance.
     pub fn status(&self) -> StatusCode {
         use ApiError::*;
         match self {
@@ -152,6 +158,7 @@ impl ApiError {
             Forbidden | OrderNotYours | RefundNotPublisher | RatingNotConsumer
             | NotOrderConsumer | RateOwnService => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
+            TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Internal(_) | FileSaveFailed => StatusCode::INTERNAL_SERVER_ERROR,
             LoginThrottled(_) => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::BAD_REQUEST,
@@ -255,6 +262,15 @@ mod tests {
             (throttled.status(), throttled.code()),
             (StatusCode::TOO_MANY_REQUESTS, 9999),
             "the sign-in failure's body, with 429"
+        );
+    }
+
+    #[test]
+    fn a_used_up_allowance_is_10009_with_429() {
+        assert_eq!(ApiError::TooManyRequests.code(), 10009);
+        assert_eq!(
+            ApiError::TooManyRequests.status(),
+            StatusCode::TOO_MANY_REQUESTS
         );
     }
 

@@ -1,13 +1,16 @@
 //! Uploaded files and their image variants. Clients upload originals to
 //! `uploads/{user_id}/{file_id}`; the `image-variants` function writes
-//! `variants/{file_id}/{ori,big,mid,sml}.jpg` and marks the record `ready`.
+//! `variants/{token}/{ori,big,mid,sml}.jpg`, `token` a random name that cannot be guessed
+//! from the file id ([`VariantFolder`]), and marks the record `ready`.
 //!
 //! The record's life is a state machine ([`transition`]): `pending` → `processing` (one
-//! delivery of the upload event claims it) → `ready` | `failed`.
+//! delivery of the upload event claims it) → `ready` | `failed`, both final: a presigned
+//! upload is used once.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
+use crate::quota::HourlyQuota;
 use crate::text::BoundedText;
 
 /// At most this many files per presign request or multipart upload (else 10005).
@@ -23,6 +26,13 @@ pub const MAX_PIXELS: u64 = 40_000_000;
 pub const UNCLAIMED_TTL_SECONDS: i64 = 24 * 60 * 60;
 /// Lifetime of a presigned upload URL, seconds (15 minutes).
 pub const PRESIGN_TTL_SECONDS: u64 = 15 * 60;
+/// At most this many files presigned per user per clock hour; past it `POST
+/// /v1/file/presign` answers 429 (10009) and registers nothing.
+pub const PRESIGNS_PER_HOUR: u64 = 100;
+/// The hourly allowance of presigned files per user.
+pub const PRESIGN_QUOTA: HourlyQuota = HourlyQuota::new("presign", PRESIGNS_PER_HOUR);
+/// Random bytes in a variant token: 128 bits, from the operating system's generator.
+pub const VARIANT_TOKEN_BYTES: usize = 16;
 /// How long a claim on a file lasts before another delivery may take it over: longer than
 /// the pipeline function's timeout (30 s), so a live claim is never stolen, and shorter
 /// than Lambda's first retry of a failed event (1 min), so the retry finds it expired.
@@ -203,9 +213,33 @@ pub fn upload_key(owner_id: u64, id: u64) -> String {
     format!("uploads/{owner_id}/{id}")
 }
 
-/// The object key of `variant` of file `id`.
-pub fn variant_key(id: u64, variant: Variant) -> String {
-    format!("variants/{id}/{}.jpg", variant.name())
+/// A new variant token: [`VARIANT_TOKEN_BYTES`] bytes from the operating system's random
+/// generator, as lowercase hex (32 characters).
+pub fn new_variant_token() -> Result<String, ApiError> {
+    crate::auth::random_hex::<VARIANT_TOKEN_BYTES>()
+}
+
+/// Where a file's four variants live: `variants/{folder}/{ori,big,mid,sml}.jpg`. The folder
+/// is the file's random token; files recorded before tokens existed have none and keep
+/// their variants under their id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantFolder(String);
+
+impl VariantFolder {
+    /// The folder of file `id` recorded with `token` (`None`: a file from before tokens).
+    pub fn of(id: u64, token: Option<&str>) -> VariantFolder {
+        VariantFolder(token.map_or_else(|| id.to_string(), str::to_owned))
+    }
+
+    /// The object key of `variant`.
+    pub fn key(&self, variant: Variant) -> String {
+        format!("variants/{}/{}.jpg", self.0, variant.name())
+    }
+
+    /// The public URL of `variant` under `asset_base_url`.
+    pub fn url(&self, asset_base_url: &str, variant: Variant) -> String {
+        format!("{asset_base_url}/{}", self.key(variant))
+    }
 }
 
 /// A stored file record.
@@ -249,13 +283,18 @@ pub struct FileRecord {
     /// When an unowned upload expires (the table's TTL attribute), Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
+    /// The random name of the variants' folder ([`VariantFolder`]); absent on files
+    /// recorded before tokens existed, whose variants live under their id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant_token: Option<String>,
 }
 
 /// What can happen to a file record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileAction {
-    /// A delivery of the upload event for an original not processed yet (or replaced by a
-    /// new upload under the same key) claims the file.
+    /// A delivery of the upload event for an original not processed yet claims the file.
+    /// Only a `pending` file can be claimed: a `ready` or `failed` one is final, so a second
+    /// object under its key (a presigned URL used again) is never processed.
     Claim,
     /// A delivery takes over a claim whose lease ran out (its holder died).
     TakeOver,
@@ -276,7 +315,7 @@ pub struct FileTransitionError {
 }
 
 /// The file state machine: the next state after `action`, or why not. Only the image
-/// pipeline acts on files, so there is no actor to check.
+/// pipeline acts on files, so there is no actor to check. `ready` and `failed` are final.
 pub fn transition(
     status: FileStatus,
     action: FileAction,
@@ -284,7 +323,7 @@ pub fn transition(
     use FileAction::*;
     use FileStatus::*;
     match (status, action) {
-        (Pending | Ready | Failed, Claim) => Ok(Processing),
+        (Pending, Claim) => Ok(Processing),
         (Processing, TakeOver) => Ok(Processing),
         (Processing, Complete) => Ok(Ready),
         (Processing, Fail) => Ok(Failed),
@@ -299,6 +338,9 @@ pub enum Delivery {
     Process(FileAction),
     /// Nothing: this original was processed, or is being processed right now.
     Skip,
+    /// Nothing, ever: another object arrived under the key of a file already done with
+    /// (its presigned URL used a second time); the file and its variants stay as they are.
+    Refuse,
     /// Another original is being processed under this key: fail so the event is retried
     /// once that claim is over.
     Retry,
@@ -346,8 +388,15 @@ pub struct Photo {
 }
 
 impl FileRecord {
-    /// A new `pending` record for an upload by `owner_id`.
-    pub fn pending(id: u64, owner_id: u64, upload: &UploadSpec, now: i64) -> Self {
+    /// A new `pending` record for an upload by `owner_id`, its variants to be written under
+    /// `variant_token`.
+    pub fn pending(
+        id: u64,
+        owner_id: u64,
+        upload: &UploadSpec,
+        variant_token: String,
+        now: i64,
+    ) -> Self {
         FileRecord {
             id,
             owner_id: Some(owner_id),
@@ -363,22 +412,26 @@ impl FileRecord {
             claim: None,
             claimed_until: None,
             expires_at: None,
+            variant_token: Some(variant_token),
         }
     }
 
-    /// The record of an upload through the API whose variants are written already: `ready`,
-    /// `width`×`height` pixels, owned by `owner_id`, or by nobody for a day.
+    /// The record of an upload through the API whose variants are written already under
+    /// `variant_token`: `ready`, `width`×`height` pixels, owned by `owner_id`, or by nobody
+    /// for a day.
     pub fn uploaded(
         id: u64,
         owner_id: Option<u64>,
         upload: &UploadSpec,
+        variant_token: String,
         (width, height): (u32, u32),
         now: i64,
     ) -> Self {
+        let folder = VariantFolder::of(id, Some(&variant_token));
         FileRecord {
             id,
             owner_id,
-            key: variant_key(id, Variant::Ori),
+            key: folder.key(Variant::Ori),
             content_type: upload.image_type.content_type().to_owned(),
             size: upload.size,
             status: FileStatus::Ready,
@@ -390,11 +443,14 @@ impl FileRecord {
             claim: None,
             claimed_until: None,
             expires_at: owner_id.is_none().then_some(now + UNCLAIMED_TTL_SECONDS),
+            variant_token: Some(variant_token),
         }
     }
 
     /// What a delivery for the original with `etag`, arriving at `now`, should do: a
-    /// redelivery of a processed original and a duplicate of one in flight do nothing.
+    /// redelivery of a processed original and a duplicate of one in flight do nothing; a
+    /// new object under the key of a finished file is refused (the state machine allows no
+    /// second claim).
     pub fn delivery(&self, etag: &str, now: i64) -> Delivery {
         let same = self.etag.as_deref() == Some(etag);
         let claim_live = self.claimed_until.is_some_and(|until| until > now);
@@ -403,8 +459,17 @@ impl FileRecord {
             (FileStatus::Processing, true) => Delivery::Skip,
             (FileStatus::Processing, false) => Delivery::Retry,
             (FileStatus::Ready | FileStatus::Failed, true) => Delivery::Skip,
-            _ => Delivery::Process(FileAction::Claim),
+            (status, false) => match transition(status, FileAction::Claim) {
+                Ok(_) => Delivery::Process(FileAction::Claim),
+                Err(_) => Delivery::Refuse,
+            },
+            (FileStatus::Pending, true) => Delivery::Process(FileAction::Claim),
         }
+    }
+
+    /// Where this file's variants live.
+    pub fn variant_folder(&self) -> VariantFolder {
+        VariantFolder::of(self.id, self.variant_token.as_deref())
     }
 
     /// What `GET /v1/file/{id}` shows.
@@ -422,7 +487,7 @@ impl FileRecord {
 
     /// The public URL of `variant` under `asset_base_url`.
     pub fn variant_url(&self, asset_base_url: &str, variant: Variant) -> String {
-        format!("{asset_base_url}/{}", variant_key(self.id, variant))
+        self.variant_folder().url(asset_base_url, variant)
     }
 
     /// The four variant URLs.
@@ -437,13 +502,14 @@ impl FileRecord {
         }
     }
 
-    /// 10010 unless the caller owns the file or is an admin. An unowned upload is readable
-    /// by anyone who has its id, as its URLs are.
+    /// 10010 unless the caller owns the file or is an admin. An unowned upload (sent
+    /// without a token) is an admin's only: ids are sequential, and its uploader already
+    /// has its URLs from the upload's answer.
     pub fn check_readable(&self, user_id: u64, is_admin: bool) -> Result<(), ApiError> {
         match self.owner_id {
-            None => Ok(()),
-            Some(owner) if owner == user_id || is_admin => Ok(()),
-            Some(_) => Err(ApiError::Forbidden),
+            _ if is_admin => Ok(()),
+            Some(owner) if owner == user_id => Ok(()),
+            None | Some(_) => Err(ApiError::Forbidden),
         }
     }
 
@@ -494,8 +560,11 @@ mod tests {
             claim: None,
             claimed_until: None,
             expires_at: None,
+            variant_token: Some(TOKEN.into()),
         }
     }
+
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
     #[test]
     fn transition_table() {
@@ -503,8 +572,10 @@ mod tests {
         use FileStatus::*;
         let states = [Pending, Processing, Ready, Failed];
         let actions = [Claim, TakeOver, Complete, Fail];
+        // Ready and Failed are final: a second object under a finished file's key (its
+        // presigned URL used again) cannot claim it.
         let expected = |status, action| match (status, action) {
-            (Pending, Claim) | (Ready, Claim) | (Failed, Claim) => Some(Processing),
+            (Pending, Claim) => Some(Processing),
             (Processing, TakeOver) => Some(Processing),
             (Processing, Complete) => Some(Ready),
             (Processing, Fail) => Some(Failed),
@@ -518,7 +589,7 @@ mod tests {
                 allowed += usize::from(got.is_some());
             }
         }
-        assert_eq!(allowed, 6);
+        assert_eq!(allowed, 4);
     }
 
     #[test]
@@ -540,10 +611,7 @@ mod tests {
         for status in [FileStatus::Ready, FileStatus::Failed] {
             file.status = status;
             assert_eq!(file.delivery("e1", 100), Delivery::Skip);
-            assert_eq!(
-                file.delivery("e2", 100),
-                Delivery::Process(FileAction::Claim)
-            );
+            assert_eq!(file.delivery("e2", 100), Delivery::Refuse, "{status:?}");
         }
         assert_eq!(parse_upload_key("uploads/2/9"), Some((2, 9)));
         assert_eq!(parse_upload_key("variants/9/ori.jpg"), None);
@@ -581,15 +649,56 @@ mod tests {
         let pending = record(FileStatus::Pending).view("http://cdn");
         assert!(pending.path.is_none() && pending.photo.is_none());
         let ready = record(FileStatus::Ready).view("http://cdn");
-        assert_eq!(ready.path.as_deref(), Some("http://cdn/variants/9/ori.jpg"));
+        assert_eq!(
+            ready.path,
+            Some(format!("http://cdn/variants/{TOKEN}/ori.jpg"))
+        );
     }
 
     #[test]
     fn keys_and_urls() {
         assert_eq!(upload_key(2, 9), "uploads/2/9");
         let photo = record(FileStatus::Ready).photo("http://cdn");
-        assert_eq!(photo.ori, "http://cdn/variants/9/ori.jpg");
-        assert_eq!(photo.sml, "http://cdn/variants/9/sml.jpg");
+        assert_eq!(photo.ori, format!("http://cdn/variants/{TOKEN}/ori.jpg"));
+        assert_eq!(photo.sml, format!("http://cdn/variants/{TOKEN}/sml.jpg"));
+        // A file recorded before tokens existed keeps its variants under its id.
+        let mut legacy = record(FileStatus::Ready);
+        legacy.variant_token = None;
+        assert_eq!(
+            legacy.photo("http://cdn").mid,
+            "http://cdn/variants/9/mid.jpg"
+        );
+        assert_eq!(
+            VariantFolder::of(9, Some(TOKEN)).key(Variant::Big),
+            format!("variants/{TOKEN}/big.jpg")
+        );
+    }
+
+    #[test]
+    fn variant_tokens_are_128_random_bits() {
+        let tokens: Vec<String> = (0..64).map(|_| new_variant_token().unwrap()).collect();
+        for token in &tokens {
+            assert_eq!(token.len(), 2 * VARIANT_TOKEN_BYTES);
+            assert!(token
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        }
+        let mut unique = tokens.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), tokens.len());
+    }
+
+    #[test]
+    fn unowned_uploads_are_for_admins_to_read() {
+        let spec = check_upload("file1".into(), Some(ImageType::Png), 10).unwrap();
+        let unowned = FileRecord::uploaded(9, None, &spec, TOKEN.into(), (4, 3), 100);
+        assert_eq!(unowned.check_readable(5, false), Err(ApiError::Forbidden));
+        assert!(unowned.check_readable(5, true).is_ok());
+        let owned = record(FileStatus::Ready);
+        assert!(owned.check_readable(2, false).is_ok());
+        assert_eq!(owned.check_readable(3, false), Err(ApiError::Forbidden));
+        assert!(owned.check_readable(3, true).is_ok());
     }
 
     #[test]
@@ -610,15 +719,14 @@ mod tests {
     #[test]
     fn unowned_uploads_are_claimed_by_their_first_user() {
         let spec = check_upload("file1".into(), Some(ImageType::Png), 10).unwrap();
-        let unowned = FileRecord::uploaded(9, None, &spec, (4, 3), 100);
+        let unowned = FileRecord::uploaded(9, None, &spec, TOKEN.into(), (4, 3), 100);
         assert_eq!(unowned.status, FileStatus::Ready);
         assert_eq!(unowned.expires_at, Some(100 + UNCLAIMED_TTL_SECONDS));
         assert!(unowned.needs_claim());
         assert!(unowned.check_attachable(5, "cover_image_id").is_ok());
-        assert!(unowned.check_readable(5, false).is_ok());
-        let owned = FileRecord::uploaded(9, Some(2), &spec, (4, 3), 100);
+        let owned = FileRecord::uploaded(9, Some(2), &spec, TOKEN.into(), (4, 3), 100);
         assert_eq!((owned.expires_at, owned.needs_claim()), (None, false));
         assert!(owned.check_attachable(5, "cover_image_id").is_err());
-        assert_eq!(owned.key, "variants/9/ori.jpg");
+        assert_eq!(owned.key, format!("variants/{TOKEN}/ori.jpg"));
     }
 }

@@ -15,6 +15,7 @@ pub mod market;
 pub mod mobilization;
 pub mod money;
 pub mod order;
+pub mod quota;
 pub mod rating;
 pub mod refund;
 pub mod service;

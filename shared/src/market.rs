@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::file::{variant_key, FileRecord, Variant};
+use crate::file::{FileRecord, Variant, VariantFolder};
 use crate::text::BoundedVec;
 
 /// Declares an enum whose JSON and stored form is the seed's number (`status: 2`): the
@@ -199,10 +199,11 @@ pub struct PhotoView {
 }
 
 impl PhotoView {
-    /// The variant URLs of ready file `id`. Only ids checked attachable are ever stored,
-    /// and variants are immutable once ready, so the URLs follow from the id alone.
-    pub fn of(id: u64, asset_base_url: &str) -> PhotoView {
-        let url = |variant| format!("{asset_base_url}/{}", variant_key(id, variant));
+    /// The variant URLs of ready file `id` whose variants are in `folder`. Only files
+    /// checked attachable are ever stored (with their folder's token), and variants are
+    /// immutable once ready, so the URLs follow from what the record holds.
+    pub fn of(id: u64, folder: &VariantFolder, asset_base_url: &str) -> PhotoView {
+        let url = |variant| folder.url(asset_base_url, variant);
         PhotoView {
             id,
             path: url(Variant::Big),
@@ -211,13 +212,6 @@ impl PhotoView {
             mid: url(Variant::Mid),
             sml: url(Variant::Sml),
         }
-    }
-
-    /// Photos of `ids`, in order.
-    pub fn all(ids: &[u64], asset_base_url: &str) -> Vec<PhotoView> {
-        ids.iter()
-            .map(|id| PhotoView::of(*id, asset_base_url))
-            .collect()
     }
 }
 
@@ -291,9 +285,12 @@ mod tests {
 
     #[test]
     fn photo_path_is_big() {
-        let photo = PhotoView::of(7, "http://cdn");
-        assert_eq!(photo.path, "http://cdn/variants/7/big.jpg");
-        assert_eq!(photo.sml, "http://cdn/variants/7/sml.jpg");
+        let token = "00112233445566778899aabbccddeeff";
+        let photo = PhotoView::of(7, &VariantFolder::of(7, Some(token)), "http://cdn");
+        assert_eq!(photo.path, format!("http://cdn/variants/{token}/big.jpg"));
+        assert_eq!(photo.sml, format!("http://cdn/variants/{token}/sml.jpg"));
+        let legacy = PhotoView::of(7, &VariantFolder::of(7, None), "http://cdn");
+        assert_eq!(legacy.sml, "http://cdn/variants/7/sml.jpg");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::numeric_enum;
 use crate::order::{Order, OrderAction, OrderStatus};
 use crate::text::{BoundedText, PositiveInt};
 use crate::time::format_datetime;
-use crate::user::UserView;
+use crate::user::{Reader, UserView};
 
 numeric_enum! {
     /// Rating status (评价状态).
@@ -204,6 +204,14 @@ impl Rating {
             create_time: format_datetime(self.created_at),
             author: self.author.clone(),
         }
+    }
+
+    /// The seed object as `reader` may see it: the author's `real_name` and `tel` only for
+    /// the author and admins.
+    pub fn view_for(&self, reader: Reader) -> RatingView {
+        let mut view = self.view();
+        view.author = view.author.shown_to(reader);
+        view
     }
 }
 

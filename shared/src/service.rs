@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::category::CategoryView;
 use crate::error::ApiError;
+use crate::file::VariantFolder;
 use crate::http::{PageNumber, PageSize};
 use crate::market::{Actor, PhotoView};
 use crate::money::Money;
@@ -13,7 +14,7 @@ use crate::numeric_enum;
 use crate::store::aggregate::Tally;
 use crate::text::{BoundedText, PositiveInt};
 use crate::time::format_datetime;
-use crate::user::UserView;
+use crate::user::{Reader, UserView};
 
 numeric_enum! {
     /// Service type (服务类型).
@@ -163,6 +164,10 @@ pub struct Service {
     /// Cover image file id; `None` only for fixture services (rendered as null).
     #[serde(default)]
     pub cover_image_id: Option<u64>,
+    /// The cover file's variant token (see [`crate::file::VariantFolder`]), copied from
+    /// its record when attached; absent for covers recorded before tokens existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover_image_token: Option<String>,
     /// Publisher snapshot.
     pub publisher: UserView,
     /// Status.
@@ -255,10 +260,19 @@ impl Service {
             create_time: format_datetime(self.created_at),
             publisher: self.publisher.clone(),
             category: self.category.clone(),
-            cover_image: self
-                .cover_image_id
-                .map(|id| PhotoView::of(id, asset_base_url)),
+            cover_image: self.cover_image_id.map(|id| {
+                let folder = VariantFolder::of(id, self.cover_image_token.as_deref());
+                PhotoView::of(id, &folder, asset_base_url)
+            }),
         }
+    }
+
+    /// The seed object as `reader` may see it: the publisher's `real_name` and `tel` only
+    /// for the publisher and admins.
+    pub fn view_for(&self, asset_base_url: &str, reader: Reader) -> ServiceView {
+        let mut view = self.view(asset_base_url);
+        view.publisher = view.publisher.shown_to(reader);
+        view
     }
 
     /// The caller's relation to this service.
@@ -343,12 +357,14 @@ impl ServiceInput {
         Ok(())
     }
 
-    /// A new service `id` of `publisher` from this input: pending audit, unrated, unsold.
+    /// A new service `id` of `publisher` from this input: pending audit, unrated, unsold;
+    /// its cover's variants under `cover_token`.
     pub fn into_service(
         self,
         id: u64,
         category: CategoryView,
         publisher: UserView,
+        cover_token: Option<String>,
         now: i64,
     ) -> Service {
         let blank = Service {
@@ -362,6 +378,7 @@ impl ServiceInput {
             end_date: String::new(),
             category: category.clone(),
             cover_image_id: None,
+            cover_image_token: None,
             publisher,
             status: ServiceStatus::Pending,
             rating_sum: 0,
@@ -371,11 +388,17 @@ impl ServiceInput {
             created_at: now,
             version: 0,
         };
-        self.apply_to(blank, category)
+        self.apply_to(blank, category, cover_token)
     }
 
-    /// `base` with this input's fields (status and counters are the caller's business).
-    pub fn apply_to(self, mut base: Service, category: CategoryView) -> Service {
+    /// `base` with this input's fields, its cover's variants under `cover_token` (status and
+    /// counters are the caller's business).
+    pub fn apply_to(
+        self,
+        mut base: Service,
+        category: CategoryView,
+        cover_token: Option<String>,
+    ) -> Service {
         base.service_type = self.service_type;
         base.designated_place = self.designated_place;
         base.title = self.title.into_inner();
@@ -385,6 +408,7 @@ impl ServiceInput {
         base.end_date = self.end_date.to_text();
         base.category = category;
         base.cover_image_id = Some(self.cover_image_id.get());
+        base.cover_image_token = cover_token;
         base
     }
 }

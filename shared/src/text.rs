@@ -1,4 +1,4 @@
-//! Request text that cannot hold bad values: length-checked strings.
+//! Request text that cannot hold bad values: length-checked strings, https URLs.
 
 use serde::{Deserialize, Serialize};
 
@@ -112,6 +112,61 @@ impl<'de, T: TryFrom<String, Error = String>> Deserialize<'de> for Edit<T> {
                 .map(Edit::Set)
                 .map_err(serde::de::Error::custom),
         }
+    }
+}
+
+/// An `https://` URL with a host, at most 500 characters, without blanks, control
+/// characters or the characters that end an HTML attribute or tag (`"`, `'`, `<`, `>`,
+/// `` ` ``, `\`). Links the product shows to other people (avatars, 3D case links) are
+/// these: no `javascript:`, `data:` or plain-text `http:` link can be stored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct HttpsUrl(String);
+
+impl HttpsUrl {
+    /// At most this many characters.
+    pub const MAX_CHARS: usize = 500;
+
+    /// The URL.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL, owned.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for HttpsUrl {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        let url = value.trim();
+        let rest = url
+            .get(..8)
+            .filter(|scheme| scheme.eq_ignore_ascii_case("https://"))
+            .map(|_| &url[8..]);
+        let host = rest
+            .and_then(|rest| rest.split(['/', '?', '#']).next())
+            .unwrap_or_default();
+        let clean = !url.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+        });
+        if !host.is_empty() && clean && url.chars().count() <= Self::MAX_CHARS {
+            Ok(HttpsUrl(url.to_owned()))
+        } else {
+            Err(format!(
+                "must be an https URL of at most {} characters",
+                Self::MAX_CHARS
+            ))
+        }
+    }
+}
+
+impl From<HttpsUrl> for String {
+    fn from(value: HttpsUrl) -> String {
+        value.0
     }
 }
 
@@ -287,6 +342,38 @@ mod tests {
         );
         assert!(read(r#"{"name":"too long"}"#).is_err());
         assert!(read(r#"{"name":5}"#).is_err());
+    }
+
+    #[test]
+    fn https_urls() {
+        let parse = |url: &str| HttpsUrl::try_from(url.to_owned()).map(HttpsUrl::into_inner);
+        assert_eq!(
+            parse(" https://thirdwx.qlogo.cn/mmopen/vi_32/a/132 ").unwrap(),
+            "https://thirdwx.qlogo.cn/mmopen/vi_32/a/132"
+        );
+        assert!(parse("HTTPS://vr.example.com/case?id=1").is_ok());
+        for bad in [
+            "",
+            "http://example.com/a.png",
+            "javascript:alert(1)",
+            "JavaScript://example.com/%0Aalert(1)",
+            "data:image/png;base64,AAAA",
+            "//example.com/a.png",
+            "https://",
+            "https:///path",
+            "https://exa mple.com/",
+            "https://example.com/\"onerror=\"x",
+            "https://example.com/<script>",
+            "https://example.com/a\u{0}",
+            "ftp://example.com/a",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(481));
+        assert_eq!(long.len(), 501);
+        assert!(parse(&long).is_err());
+        assert!(parse(&long[..500]).is_ok());
+        assert!(serde_json::from_str::<HttpsUrl>("5").is_err());
     }
 
     #[test]

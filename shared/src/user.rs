@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
-use crate::text::{BoundedText, Edit};
+use crate::http::CurrentUser;
+use crate::text::{BoundedText, Edit, HttpsUrl};
 
 /// A stored user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +52,60 @@ pub struct UserView {
     pub gender: u8,
     /// Phone or null.
     pub tel: Option<String>,
+}
+
+/// Who reads a user object that other people's records carry (a service's publisher, a
+/// rating's author, a design task's customer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// A caller without a (valid) token.
+    Anonymous,
+    /// A signed-in user.
+    User(u64),
+    /// A platform operator.
+    Admin,
+}
+
+impl Reader {
+    /// The reader behind a route's optional caller.
+    pub fn of(caller: Option<&CurrentUser>) -> Reader {
+        match caller {
+            None => Reader::Anonymous,
+            Some(caller) if caller.has(Role::Admin) => Reader::Admin,
+            Some(caller) => Reader::User(caller.id),
+        }
+    }
+
+    /// Whether this reader may see `user_id`'s contact details: that user and admins.
+    pub fn sees_contact_of(self, user_id: u64) -> bool {
+        match self {
+            Reader::Admin => true,
+            Reader::User(id) => id == user_id,
+            Reader::Anonymous => false,
+        }
+    }
+}
+
+impl UserView {
+    /// This user as `reader` may see them: `real_name` and `tel` (personal data) only for
+    /// the user themself and admins, `null` for everyone else, as the seed's public list
+    /// examples show them.
+    pub fn shown_to(self, reader: Reader) -> UserView {
+        if reader.sees_contact_of(self.id) {
+            self
+        } else {
+            self.without_contact()
+        }
+    }
+
+    /// This user with `real_name` and `tel` hidden (`null`).
+    pub fn without_contact(self) -> UserView {
+        UserView {
+            real_name: None,
+            tel: None,
+            ..self
+        }
+    }
 }
 
 impl From<&User> for UserView {
@@ -116,6 +171,31 @@ impl From<Tel> for String {
     }
 }
 
+/// The avatar of `PUT /v1/user`: an https URL ([`HttpsUrl`]: WeChat's avatars are
+/// `https://thirdwx.qlogo.cn/...`), or `""`, which clears it (a new user has none).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Avatar(Option<HttpsUrl>);
+
+impl TryFrom<String> for Avatar {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, String> {
+        if value.trim().is_empty() {
+            return Ok(Avatar(None));
+        }
+        HttpsUrl::try_from(value)
+            .map(|url| Avatar(Some(url)))
+            .map_err(|problem| format!("{problem}, or \"\" for none"))
+    }
+}
+
+impl From<Avatar> for String {
+    fn from(avatar: Avatar) -> String {
+        avatar.0.map(HttpsUrl::into_inner).unwrap_or_default()
+    }
+}
+
 /// `PUT /v1/user`: the profile fields a user may change (never id, roles or company). Every
 /// field is optional (contract §11: the profile page sends some of them): what is not
 /// sent keeps its value; `null` or `""` clears `real_name` and `tel`.
@@ -124,9 +204,9 @@ pub struct ProfileUpdate {
     /// Nickname, 1–32 characters.
     #[serde(default)]
     pub nickname: Option<BoundedText<1, 32>>,
-    /// Avatar URL, up to 500 characters.
+    /// Avatar: an https URL of up to 500 characters, or `""`.
     #[serde(default)]
-    pub avatar: Option<BoundedText<0, 500>>,
+    pub avatar: Option<Avatar>,
     /// Gender; 0 (unknown) is what WeChat gives a user who did not say.
     #[serde(default)]
     pub gender: Option<Gender>,
@@ -145,7 +225,7 @@ impl ProfileUpdate {
             user.nickname = nickname.into_inner();
         }
         if let Some(avatar) = self.avatar {
-            user.avatar = avatar.into_inner();
+            user.avatar = avatar.into();
         }
         if let Some(gender) = self.gender {
             user.gender = gender.into();
@@ -170,6 +250,48 @@ mod tests {
     }
 
     #[test]
+    fn avatars_are_https_or_empty() {
+        let read = |json: &str| serde_json::from_str::<ProfileUpdate>(json).map(|p| p.avatar);
+        let set = read(r#"{"avatar":"https://thirdwx.qlogo.cn/mmopen/a/132"}"#).unwrap();
+        assert_eq!(
+            set.map(String::from).as_deref(),
+            Some("https://thirdwx.qlogo.cn/mmopen/a/132")
+        );
+        assert_eq!(
+            read(r#"{"avatar":""}"#).unwrap().map(String::from),
+            Some(String::new())
+        );
+        assert_eq!(read(r#"{"avatar":null}"#).unwrap(), None, "null keeps it");
+        for bad in ["javascript:alert(1)", "http://a.example/b.png", "data:,x"] {
+            let error = read(&format!(r#"{{"avatar":"{bad}"}}"#)).unwrap_err();
+            assert!(error.to_string().contains("https URL"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn contact_details_only_for_the_user_and_admins() {
+        let user = UserView {
+            id: 7,
+            nickname: "n".into(),
+            avatar: String::new(),
+            real_name: Some("沁塵".into()),
+            gender: 1,
+            tel: Some("13800000000".into()),
+        };
+        for (reader, shown) in [
+            (Reader::User(7), true),
+            (Reader::Admin, true),
+            (Reader::User(8), false),
+            (Reader::Anonymous, false),
+        ] {
+            let view = user.clone().shown_to(reader);
+            assert_eq!(view.tel.is_some(), shown, "{reader:?}");
+            assert_eq!(view.real_name.is_some(), shown, "{reader:?}");
+            assert_eq!((view.id, view.nickname.as_str()), (7, "n"));
+        }
+    }
+
+    #[test]
     fn update_keeps_identity() {
         let user = User {
             id: 7,
@@ -184,7 +306,7 @@ mod tests {
             created_at: 1,
         };
         let update: ProfileUpdate =
-            serde_json::from_str(r#"{"nickname":"沁塵","avatar":"http://a/b.png","gender":1}"#)
+            serde_json::from_str(r#"{"nickname":"沁塵","avatar":"https://a/b.png","gender":1}"#)
                 .unwrap();
         let updated = update.apply(user);
         assert_eq!((updated.id, updated.roles.clone()), (7, vec![Role::Admin]));

@@ -203,6 +203,7 @@ async fn load_market(
             store.next_id("service").await?,
             CategoryView::from(category),
             UserView::from(&publisher),
+            None,
             state.now(),
         );
         service.cover_image_id = None;
@@ -290,6 +291,7 @@ pub async fn ready_file(state: &AppState, owner: u64) -> Result<u64, ApiError> {
         claim: None,
         claimed_until: None,
         expires_at: None,
+        variant_token: Some(shared::file::new_variant_token()?),
     };
     store.create_file(&record).await?;
     Ok(id)

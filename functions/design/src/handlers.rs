@@ -36,10 +36,10 @@ pub async fn task(
 /// `GET /v1/design/tasks?page=&count=`: open tasks with a free slot, newest first.
 pub async fn open_tasks(
     State(state): State<AppState>,
-    _caller: CurrentUser,
+    caller: CurrentUser,
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(ok(service::open_tasks(&state, query).await?))
+    Ok(ok(service::open_tasks(&state, &caller, query).await?))
 }
 
 /// `GET /v1/design/my/tasks?role=customer|designer|company&page=&count=`.

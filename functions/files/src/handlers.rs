@@ -3,7 +3,7 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use image_variants::{make_variants, Rejection};
 use shared::auth::Role;
-use shared::file::{FileRecord, PresignRequest};
+use shared::file::{new_variant_token, FileRecord, PresignRequest, VariantFolder, PRESIGN_QUOTA};
 use shared::http::{created, ok, CurrentUser, IdPath, JsonBody, MaybeUser};
 use shared::{ApiError, AppState};
 
@@ -11,20 +11,41 @@ use crate::multipart::read_uploads;
 use crate::storage::{presign_put, Uploaded};
 
 /// `POST /v1/file/presign {files:[{key, content_type, size}]}` → 201, per file
-/// `{id, key, upload_url, method, headers, expires_in}`.
+/// `{id, key, upload_url, method, headers, expires_in}`; 429 (10009) past
+/// [`shared::file::PRESIGNS_PER_HOUR`] files in the caller's clock hour, and nothing is registered.
 pub async fn presign(
     State(state): State<AppState>,
     user: CurrentUser,
     JsonBody(request): JsonBody<PresignRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let uploads = request.into_uploads()?;
-    let ids = state.store().next_ids("file", uploads.len()).await?;
-    let records: Vec<FileRecord> = ids
+    let count = uploads.len() as u64;
+    let store = state.store();
+    store
+        .take_quota(
+            &PRESIGN_QUOTA,
+            user.id,
+            count,
+            state.now(),
+            ApiError::TooManyRequests,
+        )
+        .await?;
+    let ids = store.next_ids("file", uploads.len()).await?;
+    let records = ids
         .iter()
         .zip(&uploads)
-        .map(|(id, upload)| FileRecord::pending(*id, user.id, upload, state.now()))
-        .collect();
-    state.store().create_files(&records).await?;
+        .map(|(id, upload)| {
+            let token = new_variant_token()?;
+            Ok(FileRecord::pending(
+                *id,
+                user.id,
+                upload,
+                token,
+                state.now(),
+            ))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    store.create_files(&records).await?;
     let mut answers = Vec::with_capacity(records.len());
     for (record, upload) in records.iter().zip(uploads) {
         answers.push(presign_put(&state, record, upload.key).await?);
@@ -49,14 +70,16 @@ pub async fn upload(
     let mut records = Vec::with_capacity(parts.len());
     let mut answers = Vec::with_capacity(parts.len());
     for (id, part) in ids.into_iter().zip(parts) {
-        let size = make_variants(&state, id, part.bytes)
+        let token = new_variant_token()?;
+        let folder = VariantFolder::of(id, Some(&token));
+        let size = make_variants(&state, &folder, part.bytes)
             .await
             .map_err(|error| {
                 tracing::error!(id, %error, "writing variants failed");
                 ApiError::FileSaveFailed
             })?
             .map_err(refused)?;
-        let record = FileRecord::uploaded(id, owner, &part.spec, size, state.now());
+        let record = FileRecord::uploaded(id, owner, &part.spec, token, size, state.now());
         answers.push(Uploaded::new(&state, &record, part.spec.key.clone()));
         records.push(record);
     }
@@ -72,7 +95,8 @@ fn refused(rejection: Rejection) -> ApiError {
     }
 }
 
-/// `GET /v1/file/{id}` → `{id, key, status, path, photo}`: the owner's or an admin's view.
+/// `GET /v1/file/{id}` → `{id, key, status, path, photo}`: the owner's or an admin's view
+/// (an upload nobody owns yet: an admin's only).
 pub async fn file(
     State(state): State<AppState>,
     user: CurrentUser,

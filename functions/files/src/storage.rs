@@ -20,8 +20,10 @@ pub struct PresignedUpload {
 }
 
 /// A presigned PUT of `record`'s original: the signature covers the content type and the
-/// content length, so S3 refuses another type or size; it expires after 15 minutes,
-/// counted from the state's clock.
+/// content length, so S3 refuses another type or size, and `If-None-Match: *`, so S3
+/// refuses to write over an original that is there (a URL used twice while its first
+/// upload waits or fails; the pipeline refuses any later object of a finished file). It
+/// expires after 15 minutes, counted from the state's clock.
 pub async fn presign_put(
     state: &AppState,
     record: &FileRecord,
@@ -41,6 +43,7 @@ pub async fn presign_put(
         .key(&record.key)
         .content_type(&record.content_type)
         .content_length(size)
+        .if_none_match("*")
         .presigned(presigning)
         .await
         .map_err(|error| ApiError::internal(format!("presign: {error}")))?;

@@ -1,5 +1,6 @@
 //! The image pipeline: on each S3 `ObjectCreated` under `uploads/`, validate the original,
-//! write `variants/{file_id}/{ori,big,mid,sml}.jpg`, and mark the file `ready` or `failed`;
+//! write `variants/{token}/{ori,big,mid,sml}.jpg` (the file record's random token), and mark
+//! the file `ready` or `failed` (a second object under a finished file's key is refused);
 //! on each file record the table expired, delete its variants ([`expiry`]).
 //! [`variants`] is the pure image code; [`pipeline`] is the S3 and table glue. The `files`
 //! function links this library for the multipart `POST /v1/file`, which makes its variants

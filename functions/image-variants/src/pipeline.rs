@@ -5,7 +5,9 @@ use aws_lambda_events::event::s3::S3Event;
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::primitives::ByteStream;
 use serde::Serialize;
-use shared::file::{parse_upload_key, variant_key, Delivery, CLAIM_LEASE_SECONDS, MAX_FILE_BYTES};
+use shared::file::{
+    parse_upload_key, Delivery, VariantFolder, CLAIM_LEASE_SECONDS, MAX_FILE_BYTES,
+};
 use shared::store::files::FileOutcome;
 use shared::{ApiError, AppState};
 
@@ -89,6 +91,13 @@ pub async fn process(
     let action = match file.delivery(etag, now) {
         Delivery::Process(action) => action,
         Delivery::Skip => return Ok(skipped(key, "already processed or in progress")),
+        Delivery::Refuse => {
+            tracing::warn!(key, etag, status = ?file.status, "second object under a finished file's key");
+            return Ok(skipped(
+                key,
+                "the file is done with: a presigned upload is used once",
+            ));
+        }
         Delivery::Retry => {
             return Err(ApiError::internal(format!(
                 "{key}: another original is being processed"
@@ -103,7 +112,7 @@ pub async fn process(
         return Ok(skipped(key, "another delivery claimed it"));
     }
     let outcome = match read_original(state, key, etag).await? {
-        Ok(bytes) => match make_variants(state, id, bytes).await? {
+        Ok(bytes) => match make_variants(state, &file.variant_folder(), bytes).await? {
             Ok((width, height)) => FileOutcome::Ready { width, height },
             Err(rejection) => FileOutcome::Failed {
                 reason: rejection.to_string(),
@@ -168,28 +177,29 @@ async fn read_original(
     Ok(Ok(bytes.to_vec()))
 }
 
-/// Renders the variants of file `id` from its `original` (on a blocking thread) and writes
-/// them: the pixel size of `ori`, or why the original is refused. The one image path of the
-/// product: the upload event's pipeline and the multipart `POST /v1/file` both come here.
+/// Renders the variants of a file from its `original` (on a blocking thread) and writes
+/// them into `folder`: the pixel size of `ori`, or why the original is refused. The one
+/// image path of the product: the upload event's pipeline and the multipart `POST /v1/file`
+/// both come here.
 pub async fn make_variants(
     state: &AppState,
-    id: u64,
+    folder: &VariantFolder,
     original: Vec<u8>,
 ) -> Result<Result<(u32, u32), Rejection>, ApiError> {
     let rendered = tokio::task::spawn_blocking(move || render(&original))
         .await
         .map_err(ApiError::internal)?;
     match rendered {
-        Ok(variants) => write_variants(state, id, variants).await.map(Ok),
+        Ok(variants) => write_variants(state, folder, variants).await.map(Ok),
         Err(rejection) => Ok(Err(rejection)),
     }
 }
 
-/// Writes the four variants (concurrently), each buffer handed to its request rather than
-/// copied; answers the size of `ori`.
+/// Writes the four variants into `folder` (concurrently), each buffer handed to its request
+/// rather than copied; answers the size of `ori`.
 async fn write_variants(
     state: &AppState,
-    id: u64,
+    folder: &VariantFolder,
     variants: Vec<Encoded>,
 ) -> Result<(u32, u32), ApiError> {
     let bucket = state.bucket()?;
@@ -202,17 +212,14 @@ async fn write_variants(
             .s3()
             .put_object()
             .bucket(bucket)
-            .key(variant_key(id, encoded.variant))
+            .key(folder.key(encoded.variant))
             .content_type("image/jpeg")
             .cache_control("public, max-age=31536000, immutable")
             .body(ByteStream::from(encoded.jpeg))
             .send()
     });
     futures::future::try_join_all(puts).await.map_err(|error| {
-        ApiError::internal(format!(
-            "put variants of {id}: {}",
-            DisplayErrorContext(&error)
-        ))
+        ApiError::internal(format!("put variants: {}", DisplayErrorContext(&error)))
     })?;
     Ok(ori)
 }

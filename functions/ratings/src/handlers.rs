@@ -5,6 +5,7 @@ use shared::http::{created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQu
 use shared::rating::{
     NewRating, OrderIdQuery, RatingStatus, RatingStatusInput, ServiceRatingsQuery,
 };
+use shared::user::Reader;
 use shared::{ApiError, AppState};
 
 /// `POST /v1/rating` `{order_id, score, content, illustration?, service_id?}` → 201
@@ -22,7 +23,8 @@ pub async fn create(
 }
 
 /// `GET /v1/rating/order?order_id=`: the order's rating; 10008 when there is none, or when
-/// it is not shown and the caller did not write it.
+/// it is not shown and the caller did not write it. The author's `real_name` and `tel` only
+/// for the author and admins.
 pub async fn of_order(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -34,13 +36,14 @@ pub async fn of_order(
         .await?
         .filter(|rating| rating.status == RatingStatus::Shown || rating.author.id == user.id)
         .ok_or(ApiError::NotFound)?;
-    Ok(ok(rating.view()))
+    Ok(ok(rating.view_for(Reader::of(Some(&user)))))
 }
 
-/// `GET /v1/rating/service?service_id=&page=&count=`: the service's shown ratings.
+/// `GET /v1/rating/service?service_id=&page=&count=`: the service's shown ratings; an
+/// author's `real_name` and `tel` only for that author and admins.
 pub async fn of_service(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     QueryParams(query): QueryParams<ServiceRatingsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let page = PageQuery::from_parts(query.page, query.count)?;
@@ -48,7 +51,8 @@ pub async fn of_service(
         .store()
         .service_ratings(query.service_id.get(), page)
         .await?;
-    Ok(ok(ratings.map(|rating| rating.view())))
+    let reader = Reader::of(Some(&user));
+    Ok(ok(ratings.map(|rating| rating.view_for(reader))))
 }
 
 /// `POST /v1/admin/rating/{id}/status` `{status}`: hide, hold or show a rating.

@@ -8,14 +8,18 @@ use shared::service::{
     ServiceCounts, ServiceInput, TypeQuery,
 };
 use shared::store::services::{my_services_counter, PublishedFilter};
+use shared::user::Reader;
 use shared::{ApiError, AppState};
 
-/// `GET /v1/service/list?category_id=&type=&page=&count=` (no token): published services,
-/// newest first.
+/// `GET /v1/service/list?category_id=&type=&page=&count=` (no token needed): published
+/// services, newest first; a publisher's `real_name` and `tel` only for that publisher and
+/// admins. A token that does not verify is read as none: the list is public.
 pub async fn published(
     State(state): State<AppState>,
+    caller: Result<CurrentUser, ApiError>,
     QueryParams(query): QueryParams<PublishedQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let reader = Reader::of(caller.ok().as_ref());
     let filter = PublishedFilter {
         category_id: query.category_id.map(|id| id.get()),
         service_type: query.service_type,
@@ -23,7 +27,7 @@ pub async fn published(
     let page = PageQuery::from_parts(query.page, query.count)?;
     let services = state.store().published_services(filter, page).await?;
     let base = &state.config().asset_base_url;
-    Ok(ok(services.map(|service| service.view(base))))
+    Ok(ok(services.map(|service| service.view_for(base, reader))))
 }
 
 /// `POST /v1/service` → 201 `{service_id: "9"}` (a string, as the seed shows).
@@ -66,7 +70,8 @@ pub async fn counts(
 }
 
 /// `GET /v1/service/{id}`: published services for everyone; others only for their
-/// publisher and admins (else 10008, as if absent).
+/// publisher and admins (else 10008, as if absent). The publisher's `real_name` and `tel`
+/// as in the list.
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -76,7 +81,8 @@ pub async fn detail(
     let service = service
         .filter(|service| service.visible_to(user.id) || user.has(Role::Admin))
         .ok_or(ApiError::NotFound)?;
-    Ok(ok(service.view(&state.config().asset_base_url)))
+    let reader = Reader::of(Some(&user));
+    Ok(ok(service.view_for(&state.config().asset_base_url, reader)))
 }
 
 /// `POST /v1/service/{id}` `{action}`: publish, pause or cancel one's own service.

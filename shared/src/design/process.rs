@@ -13,7 +13,7 @@ use crate::auth::Role;
 use crate::error::ApiError;
 use crate::file::Photo;
 use crate::http::CurrentUser;
-use crate::text::{BoundedText, BoundedVec, PositiveInt};
+use crate::text::{BoundedText, BoundedVec, HttpsUrl, PositiveInt};
 
 /// A stored process: who takes part, where it is, and when each step was reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -362,28 +362,6 @@ impl TryFrom<i64> for ChooseCode {
 pub struct VrUrlBody {
     /// The link.
     pub vr_url: HttpsUrl,
-}
-
-/// An `https://` URL with a host, at most 500 characters, without spaces.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
-pub struct HttpsUrl(pub String);
-
-impl TryFrom<String> for HttpsUrl {
-    type Error = String;
-
-    fn try_from(value: String) -> Result<Self, String> {
-        let host = value.strip_prefix("https://").unwrap_or_default();
-        let valid = value.chars().count() <= 500
-            && !host.is_empty()
-            && !host.starts_with('/')
-            && !value.chars().any(|c| c.is_whitespace() || c.is_control());
-        if valid {
-            Ok(HttpsUrl(value))
-        } else {
-            Err("must be an https URL of at most 500 characters".to_owned())
-        }
-    }
 }
 
 /// A step route's parsed body.

@@ -80,7 +80,7 @@ pub async fn audit_task(state: &AppState, id: u64, body: AuditBody) -> Result<()
 }
 
 /// Task `id` as shown to `caller`: a task not yet open (pending or refused) only to its
-/// customer and admins.
+/// customer and admins; its address only to its parties ([`TaskView::for_caller`]).
 pub async fn task(state: &AppState, caller: &CurrentUser, id: u64) -> Result<TaskView, ApiError> {
     let task = state
         .store()
@@ -91,7 +91,7 @@ pub async fn task(state: &AppState, caller: &CurrentUser, id: u64) -> Result<Tas
     if unpublished && task.customer_id != caller.id && !caller.has(Role::Admin) {
         return Err(ApiError::Forbidden);
     }
-    Ok(TaskView::from(task))
+    Ok(TaskView::for_caller(task, caller))
 }
 
 /// Designer `caller` grabs task `task_id` (step 1). A designer must belong to a company
@@ -205,7 +205,7 @@ pub async fn act(
     };
     let photos = attach_photos(state, caller.id, &input.photo_ids(), "photo").await?;
     let vr_url = match &input {
-        StepInput::VrUrl(body) => Some(body.vr_url.0.clone()),
+        StepInput::VrUrl(body) => Some(body.vr_url.as_str().to_owned()),
         _ => None,
     };
     let reason = reason_change(&input, next);
@@ -314,16 +314,22 @@ pub struct MyTasksQuery {
     pub count: PageSize,
 }
 
-/// One page of the open tasks, newest first.
-pub async fn open_tasks(state: &AppState, query: PageQuery) -> Result<Page<TaskView>, ApiError> {
+/// One page of the open tasks, newest first, as `caller` may see them (the address only
+/// on the tasks they take part in).
+pub async fn open_tasks(
+    state: &AppState,
+    caller: &CurrentUser,
+    query: PageQuery,
+) -> Result<Page<TaskView>, ApiError> {
     Ok(state
         .store()
         .open_design_tasks(query)
         .await?
-        .map(TaskView::from))
+        .map(|task| TaskView::for_caller(task, caller)))
 }
 
-/// One page of `caller`'s tasks in `role` (10010 without that role), newest first.
+/// One page of `caller`'s tasks in `role` (10010 without that role), newest first. The
+/// caller takes part in every one of them (the list is theirs), so each shows its address.
 pub async fn my_tasks(
     state: &AppState,
     caller: &CurrentUser,
@@ -345,5 +351,5 @@ pub async fn my_tasks(
         .store()
         .owned_design_tasks(owner, page)
         .await?
-        .map(TaskView::from))
+        .map(|task| TaskView::new(task, true)))
 }

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::values::{Money, PositiveNumber};
+use crate::auth::Role;
 use crate::file::Photo;
+use crate::http::CurrentUser;
 use crate::text::BoundedText;
 use crate::user::UserView;
 
@@ -148,6 +150,10 @@ pub struct DesignTask {
     /// (absent on tasks grabbed before the task showed its processes).
     #[serde(default)]
     pub processes: Vec<ProcessSummary>,
+    /// The companies of those designers: who else may read the address (absent on tasks
+    /// grabbed before the task kept them; those companies read it in their own task list).
+    #[serde(default)]
+    pub companies: Vec<u64>,
     /// Status.
     pub status: TaskStatus,
     /// Why the audit refused it.
@@ -163,6 +169,16 @@ impl DesignTask {
     /// Whether designers may grab it now.
     pub fn is_open(&self) -> bool {
         self.status == TaskStatus::Open && self.taken < self.slots
+    }
+
+    /// Whether `caller` takes part in the task: its customer, a designer who grabbed it,
+    /// the company of one, or an admin. Only they see its address and the customer's
+    /// contact details.
+    pub fn is_party(&self, caller: &CurrentUser) -> bool {
+        caller.id == self.customer_id
+            || self.designers.contains(&caller.id)
+            || (caller.has(Role::Company) && self.companies.contains(&caller.id))
+            || caller.has(Role::Admin)
     }
 }
 
@@ -282,6 +298,7 @@ impl NewTask {
             taken: 0,
             designers: Vec::new(),
             processes: Vec::new(),
+            companies: Vec::new(),
             status: TaskStatus::PendingAudit,
             reason: None,
             customer,
@@ -303,8 +320,8 @@ pub struct TaskView {
     pub style: String,
     /// Budget.
     pub budget: String,
-    /// Address.
-    pub address: String,
+    /// Address: `null` for anyone but the task's parties ([`DesignTask::is_party`]).
+    pub address: Option<String>,
     /// Description.
     pub description: String,
     /// Photos.
@@ -315,7 +332,7 @@ pub struct TaskView {
     pub taken: u8,
     /// Status (0–4).
     pub status: TaskStatus,
-    /// The customer.
+    /// The customer (`real_name` and `tel` `null` for anyone but the task's parties).
     pub customer: UserView,
     /// Published at, `YYYY-MM-DD HH:MM:SS`.
     pub create_time: String,
@@ -323,24 +340,36 @@ pub struct TaskView {
     pub processes: Vec<ProcessSummary>,
 }
 
-impl From<DesignTask> for TaskView {
-    fn from(task: DesignTask) -> Self {
+impl TaskView {
+    /// The task object for one of its parties (`party`: the address and the customer's
+    /// contact details shown) or for anyone else (both hidden).
+    pub fn new(task: DesignTask, party: bool) -> Self {
         TaskView {
             id: task.id,
             title: task.title,
             area: task.area,
             style: task.style,
             budget: task.budget,
-            address: task.address,
+            address: party.then_some(task.address),
             description: task.description,
             photos: task.photos,
             slots: task.slots,
             taken: task.taken,
             status: task.status,
-            customer: task.customer,
+            customer: if party {
+                task.customer
+            } else {
+                task.customer.without_contact()
+            },
             create_time: crate::time::format_datetime(task.created_at),
             processes: task.processes,
         }
+    }
+
+    /// The task object as `caller` may see it.
+    pub fn for_caller(task: DesignTask, caller: &CurrentUser) -> Self {
+        let party = task.is_party(caller);
+        TaskView::new(task, party)
     }
 }
 
@@ -383,6 +412,54 @@ mod tests {
                     assert_eq!(task_transition(status, action, actor), expected);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn address_only_for_the_parties() {
+        let request: NewTask = serde_json::from_value(serde_json::json!({
+            "title": "三居室", "area": 89.5, "style": "现代", "budget": "20000",
+            "address": "北京市朝阳区某街 1 号", "description": "",
+        }))
+        .unwrap();
+        let customer = UserView {
+            id: 1,
+            nickname: "c".into(),
+            avatar: String::new(),
+            real_name: Some("王".into()),
+            gender: 0,
+            tel: Some("13800000000".into()),
+        };
+        let mut task = request.into_task(5, customer, Vec::new(), 0);
+        task.designers = vec![2];
+        task.companies = vec![3];
+        let caller = |id, roles: &[Role]| {
+            CurrentUser::from(crate::user::User {
+                id,
+                nickname: String::new(),
+                avatar: String::new(),
+                real_name: None,
+                gender: 0,
+                tel: None,
+                roles: roles.to_vec(),
+                company_id: None,
+                session_version: 0,
+                created_at: 0,
+            })
+        };
+        for (who, party) in [
+            (caller(1, &[]), true),
+            (caller(2, &[Role::Designer]), true),
+            (caller(3, &[Role::Company]), true),
+            (caller(9, &[Role::Admin]), true),
+            (caller(3, &[]), false),
+            (caller(4, &[Role::Designer]), false),
+            (caller(8, &[Role::Company]), false),
+        ] {
+            let view = TaskView::for_caller(task.clone(), &who);
+            assert_eq!(view.address.is_some(), party, "{who:?}");
+            assert_eq!(view.customer.tel.is_some(), party, "{who:?}");
+            assert_eq!(view.title, "三居室");
         }
     }
 

@@ -275,6 +275,11 @@ impl Store {
             .set_expression("processes = list_append(if_not_exists(processes, :none), :summary)")
             .value(":none", AttributeValue::L(Vec::new()))
             .value(":summary", AttributeValue::L(vec![to_value(summary)?]))
+            .set_expression("companies = list_append(if_not_exists(companies, :none), :company)")
+            .value(
+                ":company",
+                AttributeValue::L(process.company_id.into_iter().map(n).collect()),
+            )
             .name("#status", "status")
             .name("#taken", "taken")
             .value(":open", n(u8::from(TaskStatus::Open)))

@@ -11,6 +11,7 @@ pub mod design;
 pub mod files;
 pub mod mobilization;
 pub mod query;
+pub mod quotas;
 pub mod throttle;
 pub mod users;
 

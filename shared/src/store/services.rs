@@ -123,14 +123,14 @@ impl Store {
         self.get(&service_key(id)).await
     }
 
-    /// The category (10000 when missing) and the cover file (10000 unless a ready file of
-    /// the publisher's, or one nobody owns, which they claim) of a service input, in one
-    /// BatchGetItem; the publisher is the caller as authenticated.
+    /// The category (10000 when missing) and the cover file's variant token (10000 unless
+    /// a ready file of the publisher's, or one nobody owns, which they claim) of a service
+    /// input, in one BatchGetItem; the publisher is the caller as authenticated.
     async fn service_parts(
         &self,
         user: &User,
         input: &ServiceInput,
-    ) -> Result<(CategoryView, UserView), ApiError> {
+    ) -> Result<(CategoryView, UserView, Option<String>), ApiError> {
         let cover = input.cover_image_id.get();
         let category_at = category_key(input.category_id.get());
         let fetched = self
@@ -142,7 +142,12 @@ impl Store {
         let files: Vec<FileRecord> = fetched.take(&file_key(cover))?.into_iter().collect();
         check_attachable(&files, &[cover], user.id, "cover_image_id")?;
         self.claim_files(&files, user.id, "cover_image_id").await?;
-        Ok((CategoryView::from(&category), UserView::from(user)))
+        let cover_token = files.into_iter().find_map(|file| file.variant_token);
+        Ok((
+            CategoryView::from(&category),
+            UserView::from(user),
+            cover_token,
+        ))
     }
 
     /// Creates a service of `user` in status 0 (pending audit); answers it.
@@ -153,9 +158,9 @@ impl Store {
         now: i64,
     ) -> Result<Service, ApiError> {
         input.check()?;
-        let (category, publisher) = self.service_parts(user, &input).await?;
+        let (category, publisher, cover_token) = self.service_parts(user, &input).await?;
         let id = self.next_id("service").await?;
-        let service = input.into_service(id, category, publisher, now);
+        let service = input.into_service(id, category, publisher, cover_token, now);
         self.insert_service(&service).await?;
         Ok(service)
     }
@@ -205,14 +210,17 @@ impl Store {
     ) -> Result<Service, ApiError> {
         input.check()?;
         let user_id = user.id;
-        let (category, publisher) = self.service_parts(user, &input).await?;
-        let (input, category, publisher) = (&input, &category, &publisher);
+        let (category, publisher, cover_token) = self.service_parts(user, &input).await?;
+        let (input, category, publisher, cover_token) =
+            (&input, &category, &publisher, &cover_token);
         retry(
             || async move {
                 let service = self.service(id).await?.ok_or(ApiError::NotFound)?;
                 let mut next = service.apply(ServiceAction::Edit, service.actor(user_id))?;
                 next.publisher = publisher.clone();
-                let next = input.clone().apply_to(next, category.clone());
+                let next = input
+                    .clone()
+                    .apply_to(next, category.clone(), cover_token.clone());
                 self.save_service(&service, &next).await
             },
             ApiError::OperationFailed,

@@ -7,10 +7,10 @@ use api_tests::s3_event::object_created;
 use image::{GenericImageView, ImageFormat};
 use image_variants::Outcome;
 use serde_json::{json, Value};
-use shared::file::{FileStatus, MAX_FILES, MAX_FILE_BYTES};
+use shared::file::{FileStatus, Variant, MAX_FILES, MAX_FILE_BYTES};
 
 /// Presigns one file and answers the presign entry.
-async fn presign(app: &TestApp, token: &str, content_type: &str, size: usize) -> Value {
+pub async fn presign(app: &TestApp, token: &str, content_type: &str, size: usize) -> Value {
     let response = app
         .post(
             "/v1/file/presign",
@@ -24,7 +24,7 @@ async fn presign(app: &TestApp, token: &str, content_type: &str, size: usize) ->
 }
 
 /// PUTs `body` to a presigned entry with its signed headers, optionally overriding some.
-async fn put(entry: &Value, body: Vec<u8>, overrides: &[(&str, &str)]) -> reqwest::Response {
+pub async fn put(entry: &Value, body: Vec<u8>, overrides: &[(&str, &str)]) -> reqwest::Response {
     let client = reqwest::Client::new();
     let mut request = client.put(entry["upload_url"].as_str().unwrap_or_default());
     for (name, value) in entry["headers"].as_object().into_iter().flatten() {
@@ -63,7 +63,7 @@ async fn upload(
 }
 
 /// Delivers the S3 event for `key` to the pipeline, as S3 (or the local bridge) does.
-async fn deliver(app: &TestApp, key: &str, etag: &str, delivery: &str) -> Outcome {
+pub async fn deliver(app: &TestApp, key: &str, etag: &str, delivery: &str) -> Outcome {
     let event = object_created(app.state.bucket().unwrap(), key, etag, 0);
     let mut outcomes = image_variants::handle(&app.state, event, delivery)
         .await
@@ -76,8 +76,31 @@ async fn object(app: &TestApp, key: &str) -> Option<Vec<u8>> {
     app.object(key).await
 }
 
+/// The object key of `variant` of file `id`, by its record's variant folder.
+pub async fn variant_key(app: &TestApp, id: u64, variant: Variant) -> String {
+    let file = app.state.store().file(id).await.unwrap().unwrap();
+    file.variant_folder().key(variant)
+}
+
+/// The object key of the variant named `name` of file `id`.
+async fn variant_key_named(app: &TestApp, id: u64, name: &str) -> String {
+    let variant = Variant::ALL
+        .into_iter()
+        .find(|variant| variant.name() == name)
+        .unwrap();
+    variant_key(app, id, variant).await
+}
+
+/// The variant token of file `id`.
+pub async fn token_of(app: &TestApp, id: u64) -> String {
+    let file = app.state.store().file(id).await.unwrap().unwrap();
+    let token = file.variant_token.unwrap();
+    assert_eq!(token.len(), 32, "{token}");
+    token
+}
+
 async fn variant(app: &TestApp, id: u64, name: &str) -> image::DynamicImage {
-    let bytes = object(app, &format!("variants/{id}/{name}.jpg"))
+    let bytes = object(app, &variant_key_named(app, id, name).await)
         .await
         .unwrap_or_else(|| panic!("no {name} variant"));
     assert_eq!(image::guess_format(&bytes).unwrap(), ImageFormat::Jpeg);
@@ -92,7 +115,7 @@ async fn failed_reason(app: &TestApp, token: &str, content_type: &str, body: Vec
     file.assert_ok(200);
     assert_eq!(file.data()["status"], "failed");
     assert_eq!(file.data()["photo"], Value::Null);
-    assert!(object(app, &format!("variants/{id}/ori.jpg"))
+    assert!(object(app, &variant_key(app, id, Variant::Ori).await)
         .await
         .is_none());
     file.data()["reason"].as_str().unwrap().to_owned()
@@ -133,13 +156,14 @@ async fn presign_put_event_ready_with_four_variants() {
         .await;
     file.assert_ok(200);
     assert_eq!(file.data()["status"], "ready");
+    let token = token_of(&app, id).await;
     assert_eq!(
         file.data()["path"],
-        format!("http://assets.test/variants/{id}/ori.jpg")
+        format!("http://assets.test/variants/{token}/ori.jpg")
     );
     assert_eq!(
         file.data()["photo"]["sml"],
-        format!("http://assets.test/variants/{id}/sml.jpg")
+        format!("http://assets.test/variants/{token}/sml.jpg")
     );
     for (name, size) in [
         ("ori", (2600, 1300)),
@@ -187,7 +211,7 @@ async fn exif_orientation_6_comes_out_upright_and_no_metadata_survives() {
         Outcome::Ready { id }
     );
     for name in ["ori", "big", "mid", "sml"] {
-        let bytes = object(&app, &format!("variants/{id}/{name}.jpg"))
+        let bytes = object(&app, &variant_key_named(&app, id, name).await)
             .await
             .unwrap();
         let markers = header_markers(&bytes);
@@ -398,7 +422,7 @@ fn multipart(parts: &[(&str, &str, &str, &[u8])]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_form(
+pub async fn post_form(
     app: &TestApp,
     token: Option<&str>,
     parts: &[(&str, &str, &str, &[u8])],
@@ -438,9 +462,10 @@ async fn multipart_upload_answers_the_seed_shape_once_the_variants_exist() {
     assert_eq!(data[0]["key"], "file1");
     assert_eq!(data[1]["key"], "file2");
     let id = data[0]["id"].as_u64().unwrap();
+    let token = token_of(&app, id).await;
     assert_eq!(
         data[0]["path"],
-        format!("http://assets.test/variants/{id}/ori.jpg")
+        format!("http://assets.test/variants/{token}/ori.jpg")
     );
     // Ready at once: the variants are in the bucket, the record says so, no original is
     // kept and no upload event will follow.
@@ -478,11 +503,17 @@ async fn multipart_without_a_token_is_unowned_until_first_used() {
     let ttl = ttl.time_to_live_description().unwrap();
     assert_eq!(ttl.attribute_name(), Some("expires_at"));
     assert!(serde_json::to_value(&record).unwrap()["expires_at"].is_i64());
-    // Anyone holding the id may read it, as they may load its URLs.
+    // Ids are sequential: nobody but an admin reads an unowned upload by its id (its
+    // uploader has its URLs from the answer).
     let (token, _) = app.member(&[], None).await;
+    app.get(&format!("/v1/file/{id}"))
+        .token(&token)
+        .send()
+        .await
+        .assert_error(403, 10010);
     let shown = app
         .get(&format!("/v1/file/{id}"))
-        .token(&token)
+        .token(&app.admin_token().await)
         .send()
         .await;
     shown.assert_ok(200);
@@ -506,19 +537,61 @@ async fn multipart_without_a_token_is_unowned_until_first_used() {
 }
 
 /// What the table's stream delivers when TTL removes file `id`'s record (the filter of
-/// template.yaml lets only these through).
-fn ttl_removal(id: u64) -> aws_lambda_events::event::dynamodb::Event {
+/// template.yaml lets only these through): its keys and, with `old_image`, the item as it
+/// was (`StreamViewType: OLD_IMAGE`).
+fn ttl_removal(id: u64, old_image: Option<Value>) -> aws_lambda_events::event::dynamodb::Event {
+    let keys = json!({"PK": {"S": format!("FILE#{id}")}, "SK": {"S": "FILE"}});
+    let mut change = json!({
+        "ApproximateCreationDateTime": 1_700_000_000,
+        "Keys": keys,
+        "SequenceNumber": "1", "SizeBytes": 20, "StreamViewType": "KEYS_ONLY"
+    });
+    if let Some(image) = old_image {
+        change["OldImage"] = image;
+        change["StreamViewType"] = json!("OLD_IMAGE");
+    }
     serde_json::from_value(json!({"Records": [{
         "eventID": "1", "eventName": "REMOVE", "eventVersion": "1.1",
         "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
         "userIdentity": {"type": "Service", "principalId": "dynamodb.amazonaws.com"},
-        "dynamodb": {
-            "ApproximateCreationDateTime": 1_700_000_000,
-            "Keys": {"PK": {"S": format!("FILE#{id}")}, "SK": {"S": "FILE"}},
-            "SequenceNumber": "1", "SizeBytes": 20, "StreamViewType": "KEYS_ONLY"
-        }
+        "dynamodb": change
     }]}))
     .unwrap()
+}
+
+/// The stored item of file `id` in the stream's JSON form, as `OldImage` carries it.
+async fn old_image(app: &TestApp, id: u64) -> Value {
+    let item = app
+        .state
+        .store()
+        .client()
+        .get_item()
+        .table_name(&app.table)
+        .key(
+            "PK",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("FILE#{id}")),
+        )
+        .key(
+            "SK",
+            aws_sdk_dynamodb::types::AttributeValue::S("FILE".into()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let image: serde_json::Map<String, Value> = item
+        .into_iter()
+        .map(|(name, value)| {
+            let value = match value {
+                aws_sdk_dynamodb::types::AttributeValue::S(text) => json!({ "S": text }),
+                aws_sdk_dynamodb::types::AttributeValue::N(number) => json!({ "N": number }),
+                other => panic!("unexpected attribute {name}: {other:?}"),
+            };
+            (name, value)
+        })
+        .collect();
+    Value::Object(image)
 }
 
 #[tokio::test]
@@ -526,20 +599,51 @@ async fn expired_unclaimed_uploads_lose_their_variants() {
     let app = TestApp::new().await;
     let response = post_form(&app, None, &[("0", "tmp.jpg", "image/jpeg", &jpeg(64, 48))]).await;
     let id = response.data()[0]["id"].as_u64().unwrap();
-    let sml = format!("variants/{id}/sml.jpg");
+    let sml = variant_key(&app, id, Variant::Sml).await;
     assert!(object(&app, &sml).await.is_some());
-    let outcomes = image_variants::handle_expired(&app.state, ttl_removal(id))
+    let image = old_image(&app, id).await;
+    let outcomes = image_variants::handle_expired(&app.state, ttl_removal(id, Some(image.clone())))
         .await
         .unwrap();
     assert_eq!(outcomes, [Outcome::Expired { id }]);
-    for name in ["ori", "big", "mid", "sml"] {
-        let key = format!("variants/{id}/{name}.jpg");
+    for variant in Variant::ALL {
+        let key = variant_key(&app, id, variant).await;
         assert_eq!(object(&app, &key).await, None, "{key}");
     }
     // A redelivery finds nothing left to delete and succeeds.
-    assert!(image_variants::handle_expired(&app.state, ttl_removal(id))
-        .await
-        .is_ok());
+    assert!(
+        image_variants::handle_expired(&app.state, ttl_removal(id, Some(image)))
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn expired_files_from_before_tokens_lose_the_variants_under_their_id() {
+    let app = TestApp::new().await;
+    let id = 424_242;
+    let s3 = app.state.s3();
+    for variant in Variant::ALL {
+        s3.put_object()
+            .bucket(app.state.bucket().unwrap())
+            .key(format!("variants/{id}/{}.jpg", variant.name()))
+            .body(jpeg(8, 8).into())
+            .send()
+            .await
+            .unwrap();
+    }
+    // Whether the stream sends the old image (without a token) or keys only.
+    let legacy_image = json!({"PK": {"S": format!("FILE#{id}")}, "SK": {"S": "FILE"}});
+    for event in [ttl_removal(id, Some(legacy_image)), ttl_removal(id, None)] {
+        let outcomes = image_variants::handle_expired(&app.state, event)
+            .await
+            .unwrap();
+        assert_eq!(outcomes, [Outcome::Expired { id }]);
+        for variant in Variant::ALL {
+            let key = format!("variants/{id}/{}.jpg", variant.name());
+            assert_eq!(object(&app, &key).await, None, "{key}");
+        }
+    }
 }
 
 #[tokio::test]

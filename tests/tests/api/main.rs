@@ -1,5 +1,6 @@
 //! Black-box tests of every function through its router, against DynamoDB Local.
 
+mod attacks_files;
 mod attacks_identity;
 mod attacks_mobilization;
 mod catalog;
