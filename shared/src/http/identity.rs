@@ -260,7 +260,8 @@ mod tests {
         let allowed = vec!["https://console.example".to_owned()];
         let json = ("content-type", "application/json;charset=utf-8");
         let host = ("host", "api.example");
-        let cases: [(Method, &[(&'static str, &'static str)], bool); 9] = [
+        type Headers<'a> = &'a [(&'static str, &'static str)];
+        let cases: [(Method, Headers<'_>, bool); 9] = [
             (Method::GET, &[("origin", "https://evil.example")], true),
             (Method::POST, &[json, host], true),
             (Method::POST, &[("content-type", "text/plain"), host], false),

@@ -244,19 +244,19 @@ async fn presigning_past_the_hourly_limit_is_refused() {
         assert_eq!(refused.body["request"], "POST /v1/file/presign");
         assert_eq!(refused.data(), &Value::Null);
     }
-    // The last file of the hundred fits (the allowance, the ids, the records); the next one
-    // does not, and costs one write only.
+    // The last file of the hundred fits (the session, the allowance, the ids, the records);
+    // the next one does not, and costs the session read and one write only.
     app.calls();
     presign_many(&app, &token, 1).await.assert_ok(201);
     assert_eq!(
         app.calls(),
-        ["UpdateItem", "UpdateItem", "TransactWriteItems"]
+        ["GetItem", "UpdateItem", "UpdateItem", "TransactWriteItems"]
     );
     let refused = presign_many(&app, &token, 1).await;
     refused.assert_error(429, 10009);
     assert_eq!(
         app.calls(),
-        ["UpdateItem"],
+        ["GetItem", "UpdateItem"],
         "refused before any file is registered"
     );
     // Another user has a hundred of their own.

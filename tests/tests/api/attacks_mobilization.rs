@@ -80,13 +80,13 @@ async fn counting_tasks_reads_no_more_than_a_counter() {
     let member = Client::of(&app, org_member(212, 1)).await;
     let publish = || district.publish(task_body(1, GATHER, FINISH, &[], &[212], &[]));
     publish().await;
-    // Login (user link, member, directory), the due entries and the page (Query each), the
-    // two counters, the page's tasks.
-    let working = names(&[("BatchGetItem", 1), ("GetItem", 5), ("Query", 2)]);
+    // Login (session, user link, member, directory), the due entries and the page (Query
+    // each), the two counters, the page's tasks.
+    let working = names(&[("BatchGetItem", 1), ("GetItem", 6), ("Query", 2)]);
     // The same without tasks to read.
-    let done = names(&[("GetItem", 5), ("Query", 2)]);
+    let done = names(&[("GetItem", 6), ("Query", 2)]);
     // Login, the member's counter, the page, its tasks.
-    let mine = names(&[("BatchGetItem", 1), ("GetItem", 4), ("Query", 1)]);
+    let mine = names(&[("BatchGetItem", 1), ("GetItem", 5), ("Query", 1)]);
     let reads = [
         ("/task/working/1/1", &district, 1, &working),
         ("/task/done/1/1", &district, 0, &done),

@@ -139,3 +139,99 @@ async fn secrets_and_tokens_never_reach_the_logs() {
         assert!(!text.contains(secret), "a secret reached the logs");
     }
 }
+
+/// The audit lines (`"audit": true`) whose actor is `actor`, as JSON.
+fn audit_lines(captured: &Captured, actor: u64) -> Vec<serde_json::Value> {
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .map(|line| line["fields"].clone())
+        .filter(|fields| fields["audit"] == true && fields["actor_id"] == actor)
+        .collect()
+}
+
+#[tokio::test]
+async fn admin_and_commander_writes_leave_one_audit_line_each() {
+    let captured = capture_all_logs();
+    let app = TestApp::new().await;
+    let admin = app.admin_token().await;
+    let admin_id = app.get("/v1/user").token(&admin).send().await.data()["id"]
+        .as_u64()
+        .unwrap();
+    let registered = app
+        .post(
+            "/v1/admin/credential",
+            json!({"i_code": "audited", "order_no": 24_681_357}),
+        )
+        .token(&admin)
+        .send()
+        .await;
+    registered.assert_ok(201);
+    let credential = registered.data()["id"].as_u64().unwrap();
+    app.request(axum::http::Method::DELETE, "/v1/admin/credential/999999")
+        .token(&admin)
+        .send()
+        .await
+        .assert_error(404, 10008);
+    app.get("/v1/admin/credential?page=1&count=1")
+        .token(&admin)
+        .send()
+        .await
+        .assert_ok(200);
+    seed(&app).await;
+    let commander = login(&app, office_commander(HAIZHU)).await;
+    let commander_id = {
+        let me = app.get("/v1/user").token(&commander).send().await;
+        me.data()["id"].as_u64().unwrap()
+    };
+    let finish = app
+        .put("/task/finish", json!({"task_id": 424242}))
+        .header("cookie", &cookie(&commander))
+        .send()
+        .await;
+    assert_eq!(finish.status, 404, "{}", finish.body);
+
+    let lines = audit_lines(&captured, admin_id);
+    let routes: Vec<(String, serde_json::Value, String)> = lines
+        .iter()
+        .map(|line| {
+            (
+                line["route"].as_str().unwrap_or_default().to_owned(),
+                line["target_id"].clone(),
+                line["outcome"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        routes.contains(&(
+            "POST /v1/admin/credential".to_owned(),
+            json!(credential),
+            "ok".to_owned()
+        )),
+        "{lines:?}"
+    );
+    assert!(
+        routes.contains(&(
+            "DELETE /v1/admin/credential/{id}".to_owned(),
+            json!(999_999),
+            "refused".to_owned()
+        )),
+        "{lines:?}"
+    );
+    assert!(
+        !routes.iter().any(|(route, _, _)| route.starts_with("GET ")),
+        "reads are not audited: {lines:?}"
+    );
+    let text = serde_json::to_string(&lines).unwrap();
+    assert!(
+        !text.contains("24681357") && !text.contains(&admin),
+        "{text}"
+    );
+    let commander_lines = audit_lines(&captured, commander_id);
+    assert!(
+        commander_lines
+            .iter()
+            .any(|line| line["route"] == "PUT /task/finish" && line["outcome"] == "refused"),
+        "{commander_lines:?}"
+    );
+}
