@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::TaskError;
 use super::limits::MAX_UNIT_PLACES;
+use crate::credential::PairDigest;
 use crate::text::{BoundedText, BoundedVec, ICode, PositiveInt};
 
 /// Most members one import may carry.
@@ -134,6 +135,29 @@ pub struct Member {
     /// Whether the member commands that unit.
     #[serde(default)]
     pub is_admin: bool,
+    /// The digest of the member's credential pair, so that an import that replaces or
+    /// drops it can remove the old one (members imported before digests were kept have
+    /// none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair: Option<PairDigest>,
+    /// A deactivated member keeps their history but has no pair and cannot act.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deactivated: bool,
+}
+
+/// The pairs an import retires: those the members had before that they no longer have,
+/// unless the import gives the pair to another member.
+pub fn retired_pairs(before: &[Member], after: &[Member]) -> Vec<PairDigest> {
+    let kept: HashSet<&PairDigest> = after.iter().filter_map(|m| m.pair.as_ref()).collect();
+    let mut retired: Vec<PairDigest> = before
+        .iter()
+        .filter(|old| after.iter().any(|new| new.soldier_id == old.soldier_id))
+        .filter_map(|old| old.pair.clone())
+        .filter(|pair| !kept.contains(pair))
+        .collect();
+    retired.sort();
+    retired.dedup();
+    retired
 }
 
 /// The offices and organisations: small enough to live in one item and be read in one
@@ -377,6 +401,9 @@ pub struct MemberRow {
     /// Credential number to log in with (with `i_code`).
     #[serde(default)]
     pub order_no: Option<PositiveInt>,
+    /// `true` deactivates the member: their pair is removed and they can no longer act.
+    #[serde(default)]
+    pub deactivated: bool,
 }
 
 /// A member's credential pair from an import.
@@ -518,6 +545,9 @@ impl DirectoryImport {
                 return Err(bad(at, format!("{} does not exist", describe(unit))));
             }
             match (row.i_code, row.order_no) {
+                (Some(_), Some(_)) if row.deactivated => {
+                    return Err(bad(at, "a deactivated member has no i_code/order_no"));
+                }
                 (Some(i_code), Some(order_no)) => {
                     let pair = (i_code.as_str().to_owned(), order_no.get());
                     if !pairs.insert(pair.clone()) {
@@ -540,6 +570,8 @@ impl DirectoryImport {
                 im_user_id: row.im_user_id,
                 unit,
                 is_admin: row.is_admin,
+                pair: None,
+                deactivated: row.deactivated,
             });
         }
         directory.version = stored.version + 1;
@@ -638,6 +670,40 @@ fn check_org_chain(directory: &Directory, start: u64, at: String) -> Result<(), 
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_import_retires_the_pairs_it_replaces_drops_or_deactivates() {
+        let pepper = crate::credential::Pepper::new(b"p");
+        let member = |id: u64, pair: Option<u64>| Member {
+            soldier_id: id,
+            name: String::new(),
+            phone: 0,
+            im_user_id: 0,
+            unit: Unit::Office(1),
+            is_admin: false,
+            pair: pair.map(|n| pepper.pair("m", n)),
+            deactivated: false,
+        };
+        let before = [
+            member(1, Some(1)), // replaced
+            member(2, Some(2)), // dropped
+            member(3, Some(3)), // kept
+            member(4, Some(4)), // moved to member 5
+            member(6, Some(6)), // not in the import: untouched
+            member(7, None),
+        ];
+        let after = [
+            member(1, Some(11)),
+            member(2, None),
+            member(3, Some(3)),
+            member(4, None),
+            member(5, Some(4)),
+            member(7, Some(7)),
+        ];
+        let mut expected = vec![pepper.pair("m", 1), pepper.pair("m", 2)];
+        expected.sort();
+        assert_eq!(retired_pairs(&before, &after), expected);
+    }
 
     #[test]
     fn degrees_are_bounded_and_rounded() {

@@ -53,6 +53,9 @@ impl FromRequestParts<AppState> for Soldier {
         let soldier_id = soldier_id.ok_or_else(not_member)?;
         let (member, directory) = tokio::try_join!(store.member(soldier_id), store.directory())?;
         let member = member.ok_or_else(not_member)?;
+        if member.deactivated {
+            return Err(TaskError::forbidden("该民兵已停用"));
+        }
         if member.is_admin {
             mark_privileged(parts, user.id);
         }

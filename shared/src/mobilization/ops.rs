@@ -12,7 +12,9 @@ use super::assignment::{
     check_in_allowed, transition, Actor, Assignment, AssignmentAction, AssignmentState,
     CheckInPosition, Response,
 };
-use super::directory::{Directory, DirectoryImport, Member, Place, Unit, CREATED_PLACE_BASE};
+use super::directory::{
+    retired_pairs, Directory, DirectoryImport, Member, Place, Unit, CREATED_PLACE_BASE,
+};
 use super::error::TaskError;
 use super::http::Soldier;
 use super::limits::{MAX_TASK_MEMBERS, MAX_TASK_SCOPE, MAX_TREE_MEMBERS, MAX_UNIT_PLACES};
@@ -78,7 +80,22 @@ pub async fn import_directory(
         .zip(&plan.credentials)
         .map(|(credential, member)| (credential.pair.clone(), member.soldier_id))
         .collect();
-    store.write_directory_records(&plan.members, &links).await?;
+    let mut members = plan.members.clone();
+    for member in &mut members {
+        member.pair = links
+            .iter()
+            .find(|(_, soldier_id)| *soldier_id == member.soldier_id)
+            .map(|(pair, _)| pair.clone());
+    }
+    let ids: Vec<u64> = members.iter().map(|member| member.soldier_id).collect();
+    let before = store.members(&ids).await?;
+    store.write_directory_records(&members, &links).await?;
+    // The old pairs stop working, their member links go and their users' sessions end.
+    for pair in retired_pairs(&before, &members) {
+        if let Some(credential) = store.credential(&pair).await? {
+            store.remove_credential(&credential).await?;
+        }
+    }
     let writes: Vec<_> = places
         .into_iter()
         .map(|(unit, places, added)| {

@@ -5,7 +5,7 @@
 //! read a whole partition.
 
 use api_tests::app::{TestApp, BOOTSTRAP_ADMIN};
-use api_tests::mobilization::{cookie, login, office_commander, pair, seed, HAIZHU};
+use api_tests::mobilization::{cookie, login, office_commander, org_member, pair, seed, HAIZHU};
 use axum::http::Method;
 use serde_json::{json, Value};
 
@@ -357,4 +357,68 @@ async fn a_far_page_is_refused_before_reading_anything() {
         .send()
         .await
         .assert_ok(200);
+}
+
+/// The demo directory with `soldier_id`'s row changed by `edit`.
+fn directory_with(edits: &[(u64, Value)]) -> Value {
+    let mut body = api_tests::mobilization::directory();
+    for row in body["members"].as_array_mut().unwrap() {
+        for (soldier_id, edit) in edits {
+            if row["soldier_id"] == *soldier_id {
+                for (field, value) in edit.as_object().unwrap() {
+                    row[field] = value.clone();
+                }
+            }
+        }
+    }
+    body
+}
+
+#[tokio::test]
+async fn a_replaced_or_deactivated_member_pair_stops_working() {
+    let app = TestApp::new().await;
+    seed(&app).await;
+    let (replaced, deactivated) = (org_member(212, 1), org_member(212, 2));
+    let old_cookie = login(&app, replaced).await;
+    let deactivated_cookie = login(&app, deactivated).await;
+    let (i_code, old_no) = pair(replaced);
+    let import = directory_with(&[
+        (replaced, json!({"order_no": 55_555_555})),
+        (
+            deactivated,
+            json!({"deactivated": true, "i_code": null, "order_no": null}),
+        ),
+    ]);
+    let admin = app.admin_token().await;
+    let response = app
+        .put("/task/directory", import)
+        .token(&admin)
+        .send()
+        .await;
+    assert_eq!(response.status, 200, "{}", response.body);
+
+    let old = app
+        .post("/user", json!({"i_code": i_code, "order_no": old_no}))
+        .send()
+        .await;
+    assert_eq!(old.status, 400, "the old pair: {}", old.body);
+    for cookie_value in [&old_cookie, &deactivated_cookie] {
+        let info = app
+            .get("/task/info")
+            .header("cookie", &cookie(cookie_value))
+            .send()
+            .await;
+        assert_eq!(info.status, 302, "an ended session: {}", info.body);
+    }
+    let new = app
+        .post("/user", json!({"i_code": i_code, "order_no": 55_555_555}))
+        .send()
+        .await;
+    assert_eq!(new.status, 200, "the new pair: {}", new.body);
+    let (gone_code, gone_no) = pair(deactivated);
+    let gone = app
+        .post("/user", json!({"i_code": gone_code, "order_no": gone_no}))
+        .send()
+        .await;
+    assert_eq!(gone.status, 400, "a deactivated member: {}", gone.body);
 }
