@@ -9,6 +9,7 @@ pub mod categories;
 pub mod credentials;
 pub mod design;
 pub mod files;
+pub mod legacy;
 pub mod mobilization;
 pub mod query;
 pub mod quotas;

@@ -6,6 +6,7 @@
 
 use api_tests::app::{TestApp, BOOTSTRAP_ADMIN};
 use api_tests::mobilization::{cookie, login, office_commander, org_member, pair, seed, HAIZHU};
+use aws_sdk_dynamodb::types::AttributeValue;
 use axum::http::Method;
 use serde_json::{json, Value};
 
@@ -421,4 +422,70 @@ async fn a_replaced_or_deactivated_member_pair_stops_working() {
         .send()
         .await;
     assert_eq!(gone.status, 400, "a deactivated member: {}", gone.body);
+}
+
+#[tokio::test]
+async fn pairs_stored_in_clear_before_are_rewritten_under_their_digest() {
+    let app = TestApp::new().await;
+    let legacy = |pk: &str, sk: &str, fields: Value| {
+        let mut item: std::collections::HashMap<String, AttributeValue> =
+            serde_dynamo::to_item(fields).unwrap();
+        item.insert("PK".into(), AttributeValue::S(pk.into()));
+        item.insert("SK".into(), AttributeValue::S(sk.into()));
+        item
+    };
+    let items = [
+        legacy(
+            "CRED#legacy-course#31415926",
+            "CRED",
+            json!({"id": 90, "i_code": "legacy-course", "order_no": 31415926, "roles": [],
+                   "created_at": 1, "GSI1PK": "CREDS", "GSI1SK": format!("{:020}", 90)}),
+        ),
+        legacy(
+            "MOB#CRED#legacy-course#31415926",
+            "MEMBER",
+            json!({"soldier_id": 77}),
+        ),
+    ];
+    for item in items {
+        app.state
+            .store()
+            .client()
+            .put_item()
+            .table_name(&app.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .unwrap();
+    }
+    let (status, _) = sign_in(&app, "legacy-course", 31415926, "127.0.0.1").await;
+    assert_eq!(
+        status, 400,
+        "a legacy pair is not read before the migration"
+    );
+
+    // The operator's command, over a client that may scan.
+    let sdk = api_tests::app::local_sdk_config(api_tests::dynamodb_local::endpoint());
+    let operator = shared::store::Store::new(aws_sdk_dynamodb::Client::new(&sdk), &app.table);
+    let pepper = app.state.pepper().await.unwrap();
+    let migrated = operator.migrate_pairs(pepper, None).await.unwrap();
+    assert_eq!((migrated.credentials, migrated.links), (1, 1));
+    let again = operator.migrate_pairs(pepper, None).await.unwrap();
+    assert_eq!(
+        (again.credentials, again.links),
+        (0, 0),
+        "nothing left to do"
+    );
+
+    let (status, body) = sign_in(&app, "legacy-course", 31415926, "127.0.0.2").await;
+    assert_eq!(status, 200, "{body}");
+    let scan = aws_sdk_dynamodb::Client::new(&sdk)
+        .scan()
+        .table_name(&app.table)
+        .send()
+        .await
+        .unwrap();
+    let text = format!("{:?}", scan.items());
+    assert!(!text.contains("31415926"), "{text}");
+    assert!(text.contains("****5926"));
 }
