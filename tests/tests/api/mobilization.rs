@@ -49,7 +49,7 @@ async fn every_task_route_without_a_login_redirects_to_user() {
 }
 
 #[tokio::test]
-async fn login_sets_the_token_cookie_and_logout_clears_it() {
+async fn login_sets_the_token_cookie_and_logout_ends_it() {
     let app = TestApp::new().await;
     seed(&app).await;
     let (i_code, order_no) = pair(office_commander(HAIZHU));
@@ -85,6 +85,14 @@ async fn login_sets_the_token_cookie_and_logout_clears_it() {
         cleared.starts_with("token=;") && cleared.contains("Max-Age=0"),
         "{cleared}"
     );
+    // A copy of the cookie kept past the logout (the attack: replaying it) is dead too.
+    let replayed = app
+        .get("/task/info")
+        .header("cookie", &cookie(&token))
+        .send()
+        .await;
+    assert_eq!(replayed.status, 302, "{}", replayed.body);
+    assert_eq!(replayed.body["url"], "/user");
 }
 
 #[tokio::test]
