@@ -465,3 +465,38 @@ async fn pairs_stored_in_clear_before_are_rewritten_under_their_digest() {
     assert!(!text.contains("31415926"), "{text}");
     assert!(text.contains("****5926"));
 }
+
+#[tokio::test]
+async fn the_local_edge_gives_each_caller_its_own_address_whatever_it_claims() {
+    use axum::http::HeaderMap;
+    // Stands in for `cargo lambda watch`: answers the address the edge passed on.
+    let echo = axum::Router::new().fallback(|headers: HeaderMap| async move {
+        headers
+            .get(api_tests::edge::SOURCE_IP_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("none")
+            .to_owned()
+    });
+    let upstream = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream_url = format!("http://{}", upstream.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(upstream, echo).await });
+    let edge = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let edge_url = format!("http://{}/v1/token", edge.local_addr().unwrap());
+    tokio::spawn(async move { api_tests::edge::serve(edge, &upstream_url).await });
+    for caller in ["127.0.0.7", "127.0.0.8"] {
+        let client = reqwest::Client::builder()
+            .local_address(caller.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap();
+        let seen = client
+            .post(&edge_url)
+            .header(api_tests::edge::SOURCE_IP_HEADER, "203.0.113.1")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(seen, caller, "the TCP peer, not the header the caller sent");
+    }
+}
