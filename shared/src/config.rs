@@ -224,7 +224,11 @@ mod tests {
 
     #[test]
     fn check_in_radius() {
-        let base = [("TABLE_NAME", "t"), ("JWT_SECRET", "s")];
+        let base = [
+            ("TABLE_NAME", "t"),
+            ("JWT_SECRET", "s"),
+            ("CREDENTIAL_PEPPER", "c"),
+        ];
         let with = |value: &str| {
             let mut pairs = base.to_vec();
             pairs.push(("CHECKIN_RADIUS_METERS", value));
