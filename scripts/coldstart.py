@@ -61,6 +61,7 @@ LAMBDA_ENV = {
     "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:1",
     "TABLE_NAME": "bench",
     "JWT_SECRET": "bench-secret",
+    "CREDENTIAL_PEPPER": "bench-pepper",
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "LANG": "C.UTF-8",
 }
