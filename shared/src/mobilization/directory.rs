@@ -149,9 +149,10 @@ pub struct Member {
 /// unless the import gives the pair to another member.
 pub fn retired_pairs(before: &[Member], after: &[Member]) -> Vec<PairDigest> {
     let kept: HashSet<&PairDigest> = after.iter().filter_map(|m| m.pair.as_ref()).collect();
+    let imported: HashSet<u64> = after.iter().map(|m| m.soldier_id).collect();
     let mut retired: Vec<PairDigest> = before
         .iter()
-        .filter(|old| after.iter().any(|new| new.soldier_id == old.soldier_id))
+        .filter(|old| imported.contains(&old.soldier_id))
         .filter_map(|old| old.pair.clone())
         .filter(|pair| !kept.contains(pair))
         .collect();

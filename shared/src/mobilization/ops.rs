@@ -80,12 +80,10 @@ pub async fn import_directory(
         .zip(&plan.credentials)
         .map(|(credential, member)| (credential.pair.clone(), member.soldier_id))
         .collect();
-    let mut members = plan.members.clone();
+    let pairs: HashMap<u64, &PairDigest> = links.iter().map(|(pair, id)| (*id, pair)).collect();
+    let mut members = plan.members;
     for member in &mut members {
-        member.pair = links
-            .iter()
-            .find(|(_, soldier_id)| *soldier_id == member.soldier_id)
-            .map(|(pair, _)| pair.clone());
+        member.pair = pairs.get(&member.soldier_id).map(|pair| (*pair).clone());
     }
     let ids: Vec<u64> = members.iter().map(|member| member.soldier_id).collect();
     let before = store.members(&ids).await?;
@@ -108,7 +106,7 @@ pub async fn import_directory(
         .try_collect::<Vec<()>>()
         .await?;
     store.register_missing_credentials(&credentials).await?;
-    Ok(json!({ "offices": offices, "orgs": orgs, "members": plan.members.len() }))
+    Ok(json!({ "offices": offices, "orgs": orgs, "members": members.len() }))
 }
 
 /// 403 unless the soldier launched the task or commands its launching unit.
