@@ -23,6 +23,13 @@ pub enum Role {
     Designer,
 }
 
+/// `roles` sorted, each once: how a user's or a pair's roles are stored.
+pub fn distinct_roles(mut roles: Vec<Role>) -> Vec<Role> {
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
 /// The claims of a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {

@@ -9,7 +9,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::auth::Role;
+use crate::auth::{distinct_roles, Role};
 use crate::error::ApiError;
 use crate::text::{BoundedText, BoundedVec, ICode, PositiveInt};
 
@@ -152,9 +152,7 @@ impl NewCredential {
         id: u64,
         now: i64,
     ) -> Result<Credential, ApiError> {
-        let mut roles = self.roles.into_inner();
-        roles.sort();
-        roles.dedup();
+        let roles = distinct_roles(self.roles.into_inner());
         if self.company_id.is_some() && !roles.contains(&Role::Designer) {
             return Err(ApiError::invalid(
                 "company_id",

@@ -5,7 +5,7 @@
 //! exists); the first sign-in creates the user with the pair's roles. Every change that
 //! should end a user's tokens moves their session version (see `auth`).
 
-use crate::auth::{Claims, Role};
+use crate::auth::{distinct_roles, Claims, Role};
 use crate::credential::{mask_order_no, Credential, NewCredential, PairDigest};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -244,9 +244,7 @@ pub async fn remove_credential(state: &AppState, id: u64) -> Result<Credential, 
 /// Replaces user `id`'s roles (`PUT /v1/admin/user/{id}/roles`) and ends their sessions;
 /// answers the roles as stored (sorted, once each); 10008 when there is no such user.
 pub async fn set_roles(state: &AppState, id: u64, roles: &[Role]) -> Result<Vec<Role>, ApiError> {
-    let mut roles = roles.to_vec();
-    roles.sort();
-    roles.dedup();
+    let roles = distinct_roles(roles.to_vec());
     state.store().set_roles(id, &roles).await?;
     Ok(roles)
 }
