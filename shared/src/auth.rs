@@ -1,4 +1,5 @@
-//! JWT tokens (HS256, algorithm pinned, `exp` checked) and roles.
+//! JWT tokens (HS256, algorithm pinned, `exp` checked, `iss`/`aud` of one deployment) and
+//! roles.
 //!
 //! A token names its user and the user's session version when it was issued (`sv`); the
 //! version stored on the user moves on at logout, revocation, a removed pair or changed
@@ -46,6 +47,21 @@ pub struct Claims {
     pub iat: i64,
     /// Expires at, Unix seconds.
     pub exp: i64,
+    /// The deployment that issued it ([`TokenScope::issuer`]).
+    pub iss: String,
+    /// The deployment it is for ([`TokenScope::audience`]).
+    pub aud: String,
+}
+
+/// Whose tokens these are: a deployment (a stack) issues tokens naming itself, and accepts
+/// only those, so a token from `dev` is refused by `prod` even if both were given one
+/// secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenScope {
+    /// `iss` of issued tokens and the only one accepted (`TOKEN_ISSUER`).
+    pub issuer: String,
+    /// `aud` of issued tokens and the only one accepted (`TOKEN_AUDIENCE`).
+    pub audience: String,
 }
 
 impl Claims {
@@ -61,19 +77,23 @@ pub struct TokenSigner {
     decoding: DecodingKey,
     validation: Validation,
     ttl_seconds: i64,
+    scope: TokenScope,
 }
 
 impl TokenSigner {
-    /// A signer for `secret`, issuing tokens valid for `ttl_seconds`.
-    pub fn new(secret: &[u8], ttl_seconds: i64) -> Self {
+    /// A signer for `secret` in `scope`, issuing tokens valid for `ttl_seconds`.
+    pub fn new(secret: &[u8], ttl_seconds: i64, scope: TokenScope) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
-        validation.set_required_spec_claims(&["exp", "sub", "iat"]);
+        validation.set_required_spec_claims(&["exp", "sub", "iat", "iss", "aud"]);
+        validation.set_issuer(&[&scope.issuer]);
+        validation.set_audience(&[&scope.audience]);
         TokenSigner {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
             ttl_seconds,
+            scope,
         }
     }
 
@@ -86,12 +106,14 @@ impl TokenSigner {
             jti: random_hex::<16>()?,
             iat: now,
             exp: now + self.ttl_seconds,
+            iss: self.scope.issuer.clone(),
+            aud: self.scope.audience.clone(),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(ApiError::internal)
     }
 
     /// The claims of a valid token; anything else (malformed, another key, another
-    /// algorithm including `none`, expired) is 10002.
+    /// algorithm including `none`, expired, another issuer or audience) is 10002.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
@@ -117,9 +139,20 @@ mod tests {
         chrono::Utc::now().timestamp()
     }
 
+    fn scope(stack: &str) -> TokenScope {
+        TokenScope {
+            issuer: format!("arn:aws:cloudformation:ap-east-1:1:stack/{stack}/1"),
+            audience: stack.to_owned(),
+        }
+    }
+
+    fn signer(secret: &[u8]) -> TokenSigner {
+        TokenSigner::new(secret, 3600, scope("homemaking-dev"))
+    }
+
     #[test]
     fn round_trip() {
-        let signer = TokenSigner::new(b"secret", 3600);
+        let signer = signer(b"secret");
         let token = signer.issue(42, 3, now()).unwrap();
         let claims = signer.verify(&token).unwrap();
         assert_eq!((claims.user_id().unwrap(), claims.sv), (42, 3));
@@ -130,18 +163,51 @@ mod tests {
 
     #[test]
     fn another_key_expired_and_garbage_are_refused() {
-        let signer = TokenSigner::new(b"secret", 3600);
-        let other = TokenSigner::new(b"other", 3600);
+        let ours = signer(b"secret");
+        let other = signer(b"other");
         let forged = other.issue(1, 0, now()).unwrap();
-        assert_eq!(signer.verify(&forged), Err(ApiError::InvalidToken));
-        let old = signer.issue(1, 0, now() - 7200).unwrap();
-        assert_eq!(signer.verify(&old), Err(ApiError::InvalidToken));
-        assert_eq!(signer.verify("not.a.token"), Err(ApiError::InvalidToken));
+        assert_eq!(ours.verify(&forged), Err(ApiError::InvalidToken));
+        let old = ours.issue(1, 0, now() - 7200).unwrap();
+        assert_eq!(ours.verify(&old), Err(ApiError::InvalidToken));
+        assert_eq!(ours.verify("not.a.token"), Err(ApiError::InvalidToken));
+    }
+
+    #[test]
+    fn another_deployments_token_is_refused_though_it_shares_the_secret() {
+        let dev = signer(b"secret");
+        let prod = TokenSigner::new(b"secret", 3600, scope("homemaking-prod"));
+        let from_dev = dev.issue(1, 0, now()).unwrap();
+        assert_eq!(prod.verify(&from_dev), Err(ApiError::InvalidToken));
+        let claims = dev.verify(&from_dev).unwrap();
+        assert_eq!(claims.aud, "homemaking-dev");
+        // Only the issuer differs: a stack deleted and created again under its name.
+        let recreated = TokenSigner::new(
+            b"secret",
+            3600,
+            TokenScope {
+                issuer: "arn:aws:cloudformation:ap-east-1:1:stack/homemaking-dev/2".into(),
+                audience: "homemaking-dev".into(),
+            },
+        );
+        assert_eq!(recreated.verify(&from_dev), Err(ApiError::InvalidToken));
+    }
+
+    #[test]
+    fn a_token_without_issuer_or_audience_is_refused() {
+        let signer = signer(b"secret");
+        let claims = serde_json::json!({"sub": "1", "sv": 0, "iat": now(), "exp": now() + 60});
+        let token = encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(b"secret"),
+        )
+        .unwrap();
+        assert_eq!(signer.verify(&token), Err(ApiError::InvalidToken));
     }
 
     #[test]
     fn alg_none_is_refused() {
-        let signer = TokenSigner::new(b"secret", 3600);
+        let signer = signer(b"secret");
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let body = format!(
             r#"{{"sub":"1","roles":["admin"],"iat":{0},"exp":{1}}}"#,

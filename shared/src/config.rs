@@ -2,6 +2,9 @@
 
 use std::env;
 
+use serde::Deserialize;
+
+use crate::auth::TokenScope;
 use crate::mobilization::assignment::DEFAULT_CHECK_IN_RADIUS_METERS;
 
 /// Where a secret comes from: a value in the environment (local runs and tests) or an SSM
@@ -14,13 +17,34 @@ pub enum SecretSource {
     SsmParameter(String),
 }
 
-/// The bootstrap admin credential pair, valid before any credential is registered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The bootstrap admin credential pair, valid before any credential is registered. In an
+/// SSM parameter it is JSON: `{"i_code": "...", "order_no": 123}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct BootstrapAdmin {
     /// Its `i_code`.
     pub i_code: String,
     /// Its `order_no`.
     pub order_no: u64,
+}
+
+/// Where the bootstrap admin pair comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bootstrap {
+    /// The pair itself (local runs and tests).
+    Pair(BootstrapAdmin),
+    /// The name of an SSM SecureString parameter holding it as JSON.
+    SsmParameter(String),
+}
+
+impl Bootstrap {
+    /// The pair of an SSM parameter's value.
+    pub fn parse(value: &str) -> Result<BootstrapAdmin, ConfigError> {
+        serde_json::from_str(value).map_err(|error| {
+            ConfigError(format!(
+                "the bootstrap admin parameter must be {{\"i_code\": \"...\", \"order_no\": 123}}: {error}"
+            ))
+        })
+    }
 }
 
 /// How many failed logins a window admits before logins are refused with 429.
@@ -55,8 +79,12 @@ pub struct Config {
     pub jwt_secret: SecretSource,
     /// `TOKEN_TTL_SECONDS` (default 7 days).
     pub token_ttl_seconds: i64,
-    /// `BOOTSTRAP_ADMIN_I_CODE` + `BOOTSTRAP_ADMIN_ORDER_NO`, both or neither.
-    pub bootstrap_admin: Option<BootstrapAdmin>,
+    /// `TOKEN_ISSUER` and `TOKEN_AUDIENCE` (default `homemaking` both): the deployment's
+    /// name in its tokens.
+    pub token_scope: TokenScope,
+    /// `BOOTSTRAP_ADMIN_I_CODE` + `BOOTSTRAP_ADMIN_ORDER_NO` (both or neither), or
+    /// `BOOTSTRAP_ADMIN_PARAMETER`, an SSM SecureString holding the pair as JSON.
+    pub bootstrap_admin: Option<Bootstrap>,
     /// `TIM_SDKAPPID`: the Tencent IM application id (0 when unset).
     pub tim_sdk_app_id: u64,
     /// `TIM_SECRET_KEY` or `TIM_SECRET_PARAMETER`, when IM is configured.
@@ -90,6 +118,10 @@ pub struct Config {
 #[error("configuration: {0}")]
 pub struct ConfigError(pub String);
 
+/// `iss` and `aud` of tokens where `TOKEN_ISSUER` and `TOKEN_AUDIENCE` are not set (local
+/// runs); each deployment sets its own.
+pub const DEFAULT_TOKEN_SCOPE: &str = "homemaking";
+
 /// Seven days, the contract's default token lifetime.
 pub const DEFAULT_TOKEN_TTL_SECONDS: i64 = 7 * 24 * 3600;
 
@@ -118,13 +150,13 @@ impl Config {
             lookup("BOOTSTRAP_ADMIN_I_CODE"),
             lookup("BOOTSTRAP_ADMIN_ORDER_NO"),
         ) {
-            (Some(i_code), Some(order_no)) => Some(BootstrapAdmin {
+            (Some(i_code), Some(order_no)) => Some(Bootstrap::Pair(BootstrapAdmin {
                 i_code,
                 order_no: order_no.parse().map_err(|_| {
                     ConfigError("BOOTSTRAP_ADMIN_ORDER_NO must be an integer".into())
                 })?,
-            }),
-            (None, None) => None,
+            })),
+            (None, None) => lookup("BOOTSTRAP_ADMIN_PARAMETER").map(Bootstrap::SsmParameter),
             _ => {
                 return Err(ConfigError(
                     "set both BOOTSTRAP_ADMIN_I_CODE and BOOTSTRAP_ADMIN_ORDER_NO, or neither"
@@ -162,6 +194,10 @@ impl Config {
             jwt_secret: secret("JWT_SECRET", "JWT_SECRET_PARAMETER")
                 .ok_or_else(|| ConfigError("set JWT_SECRET or JWT_SECRET_PARAMETER".into()))?,
             token_ttl_seconds,
+            token_scope: TokenScope {
+                issuer: lookup("TOKEN_ISSUER").unwrap_or_else(|| DEFAULT_TOKEN_SCOPE.into()),
+                audience: lookup("TOKEN_AUDIENCE").unwrap_or_else(|| DEFAULT_TOKEN_SCOPE.into()),
+            },
             bootstrap_admin,
             tim_sdk_app_id: u64::try_from(number("TIM_SDKAPPID", 0)?)
                 .map_err(|_| ConfigError("TIM_SDKAPPID must not be negative".into()))?,
@@ -220,6 +256,42 @@ mod tests {
         assert_eq!(config.token_ttl_seconds, DEFAULT_TOKEN_TTL_SECONDS);
         assert!(config.bootstrap_admin.is_none() && config.tim_secret.is_none());
         assert_eq!(config.checkin_radius_meters, 2_000.0);
+        assert_eq!(config.token_scope.issuer, DEFAULT_TOKEN_SCOPE);
+        assert_eq!(config.token_scope.audience, DEFAULT_TOKEN_SCOPE);
+    }
+
+    #[test]
+    fn a_deployment_names_its_tokens_and_keeps_its_bootstrap_pair_in_ssm() {
+        let config = config(&[
+            ("TABLE_NAME", "t"),
+            ("JWT_SECRET_PARAMETER", "/s/jwt-secret"),
+            ("CREDENTIAL_PEPPER_PARAMETER", "/s/credential-pepper"),
+            ("BOOTSTRAP_ADMIN_PARAMETER", "/s/bootstrap-admin"),
+            ("TOKEN_ISSUER", "arn:aws:cloudformation:r:1:stack/s/u"),
+            ("TOKEN_AUDIENCE", "s"),
+        ])
+        .unwrap();
+        assert_eq!(
+            config.bootstrap_admin,
+            Some(Bootstrap::SsmParameter("/s/bootstrap-admin".into()))
+        );
+        assert_eq!(
+            config.token_scope,
+            TokenScope {
+                issuer: "arn:aws:cloudformation:r:1:stack/s/u".into(),
+                audience: "s".into()
+            }
+        );
+        assert_eq!(
+            Bootstrap::parse(r#"{"i_code": "ops", "order_no": 20260101}"#).unwrap(),
+            BootstrapAdmin {
+                i_code: "ops".into(),
+                order_no: 20260101
+            }
+        );
+        for bad in ["ops/20260101", r#"{"i_code": "ops"}"#, r#"{"i_code": "ops", "order_no": "x"}"#] {
+            assert!(Bootstrap::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

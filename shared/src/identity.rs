@@ -6,6 +6,7 @@
 //! should end a user's tokens moves their session version (see `auth`).
 
 use crate::auth::{distinct_roles, Claims, Role};
+use crate::config::BootstrapAdmin;
 use crate::credential::{mask_order_no, Credential, NewCredential, PairDigest};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -91,8 +92,10 @@ pub async fn sign_in_admitted(
     let store = state.store();
     let credential = match store.credential(pair).await? {
         Some(credential) => credential,
-        None if is_bootstrap(state, attempt) => register_bootstrap_admin(state, pair).await?,
-        None => return Err(refuse(state, attempt).await),
+        None => match bootstrap_pair(state, attempt).await? {
+            Some(admin) => register_bootstrap_admin(state, admin, pair).await?,
+            None => return Err(refuse(state, attempt).await),
+        },
     };
     if credential.bootstrap && store.admin_credentials().await? > 0 {
         return Err(refuse(state, attempt).await);
@@ -139,23 +142,24 @@ async fn bind_new_user(state: &AppState, credential: &Credential) -> Result<User
     }
 }
 
-fn is_bootstrap(state: &AppState, attempt: &LoginAttempt<'_>) -> bool {
-    state
-        .config()
-        .bootstrap_admin
-        .as_ref()
-        .is_some_and(|admin| admin.i_code == attempt.i_code && admin.order_no == attempt.order_no)
+/// The configured bootstrap pair, if `attempt` is it.
+async fn bootstrap_pair<'a>(
+    state: &'a AppState,
+    attempt: &LoginAttempt<'_>,
+) -> Result<Option<&'a BootstrapAdmin>, ApiError> {
+    Ok(state
+        .bootstrap_admin()
+        .await?
+        .filter(|admin| admin.i_code == attempt.i_code && admin.order_no == attempt.order_no))
 }
 
 /// Registers the bootstrap admin pair from configuration the first time it signs in.
 async fn register_bootstrap_admin(
     state: &AppState,
+    admin: &BootstrapAdmin,
     pair: &PairDigest,
 ) -> Result<Credential, ApiError> {
     let store = state.store();
-    let Some(admin) = state.config().bootstrap_admin.as_ref() else {
-        return Err(ApiError::CredentialRejected);
-    };
     let credential = Credential {
         id: store.next_id("credential").await?,
         i_code: admin.i_code.clone(),
@@ -217,7 +221,7 @@ pub async fn register_credential(
     credential.id = store.next_id("credential").await?;
     store.register_credential(&credential).await?;
     if credential.counts_as_admin() {
-        if let Some(admin) = state.config().bootstrap_admin.as_ref() {
+        if let Some(admin) = state.bootstrap_admin().await? {
             let bootstrap = store
                 .credential(&pepper.pair(&admin.i_code, admin.order_no))
                 .await?;

@@ -17,7 +17,7 @@ use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 use tokio::sync::OnceCell;
 
 use crate::auth::TokenSigner;
-use crate::config::{Config, ConfigError, SecretSource};
+use crate::config::{Bootstrap, BootstrapAdmin, Config, ConfigError, SecretSource};
 use crate::credential::Pepper;
 use crate::error::ApiError;
 use crate::store::Store;
@@ -40,6 +40,7 @@ struct Inner {
     tokens: OnceCell<TokenSigner>,
     pepper: OnceCell<Pepper>,
     tim_key: OnceCell<String>,
+    bootstrap_admin: OnceCell<Option<BootstrapAdmin>>,
     clock: Clock,
 }
 
@@ -185,6 +186,7 @@ impl AppState {
             tokens: OnceCell::new(),
             pepper: OnceCell::new(),
             tim_key: OnceCell::new(),
+            bootstrap_admin: OnceCell::new(),
             clock,
         }))
     }
@@ -249,6 +251,7 @@ impl AppState {
                 Ok(TokenSigner::new(
                     secret.as_bytes(),
                     self.0.config.token_ttl_seconds,
+                    self.0.config.token_scope.clone(),
                 ))
             })
             .await
@@ -277,6 +280,27 @@ impl AppState {
             .get_or_try_init(|| self.resolve(source))
             .await
             .map(String::as_str)
+    }
+
+    /// The bootstrap admin pair, if one is configured; fetched on first use when it lives
+    /// in SSM.
+    pub async fn bootstrap_admin(&self) -> Result<Option<&BootstrapAdmin>, ApiError> {
+        self.0
+            .bootstrap_admin
+            .get_or_try_init(|| async {
+                match &self.0.config.bootstrap_admin {
+                    None => Ok(None),
+                    Some(Bootstrap::Pair(pair)) => Ok(Some(pair.clone())),
+                    Some(Bootstrap::SsmParameter(name)) => {
+                        let value = self
+                            .resolve(&SecretSource::SsmParameter(name.clone()))
+                            .await?;
+                        Bootstrap::parse(&value).map(Some).map_err(ApiError::internal)
+                    }
+                }
+            })
+            .await
+            .map(Option::as_ref)
     }
 
     async fn resolve(&self, source: &SecretSource) -> Result<String, ApiError> {

@@ -25,6 +25,17 @@ use crate::{dynamodb_local, s3_local, schema, workspace_root};
 pub const JWT_SECRET: &str = "test-jwt-secret";
 /// The bootstrap admin pair of the test configuration.
 pub const BOOTSTRAP_ADMIN: (&str, u64) = ("admin-test", 1);
+/// `iss` and `aud` of the test deployment's tokens.
+pub const TOKEN_SCOPE: &str = "homemaking-test";
+
+/// The scope of the test deployment's tokens.
+pub fn token_scope() -> shared::auth::TokenScope {
+    shared::auth::TokenScope {
+        issuer: TOKEN_SCOPE.to_owned(),
+        audience: TOKEN_SCOPE.to_owned(),
+    }
+}
+
 /// The credential pepper of the test configuration.
 pub const CREDENTIAL_PEPPER: &str = "test-credential-pepper";
 /// The source address of test requests unless one says otherwise.
@@ -51,6 +62,8 @@ pub fn test_config(table: &str) -> Config {
     let settings = HashMap::from([
         ("TABLE_NAME", table.to_owned()),
         ("JWT_SECRET", JWT_SECRET.to_owned()),
+        ("TOKEN_ISSUER", TOKEN_SCOPE.to_owned()),
+        ("TOKEN_AUDIENCE", TOKEN_SCOPE.to_owned()),
         ("CREDENTIAL_PEPPER", CREDENTIAL_PEPPER.to_owned()),
         ("BOOTSTRAP_ADMIN_I_CODE", BOOTSTRAP_ADMIN.0.to_owned()),
         ("BOOTSTRAP_ADMIN_ORDER_NO", BOOTSTRAP_ADMIN.1.to_string()),

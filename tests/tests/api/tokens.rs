@@ -1,10 +1,15 @@
 //! `POST /v1/token`, `POST /v1/token/verify`, and every way a token can be refused.
 
-use api_tests::app::{TestApp, BOOTSTRAP_ADMIN, JWT_SECRET};
+use api_tests::app::{token_scope, TestApp, BOOTSTRAP_ADMIN, JWT_SECRET};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::json;
-use shared::auth::TokenSigner;
+use shared::auth::{TokenScope, TokenSigner};
+
+/// A signer with the test deployment's scope and `secret`.
+fn signer(secret: &str) -> TokenSigner {
+    TokenSigner::new(secret.as_bytes(), 60, token_scope())
+}
 
 #[tokio::test]
 async fn bootstrap_admin_signs_in_and_the_token_verifies() {
@@ -24,7 +29,7 @@ async fn bootstrap_admin_signs_in_and_the_token_verifies() {
         .await;
     verified.assert_ok(200);
     assert_eq!(verified.data(), &json!({ "valid": true }));
-    let claims = TokenSigner::new(JWT_SECRET.as_bytes(), 60)
+    let claims = signer(JWT_SECRET)
         .verify(&token)
         .unwrap();
     assert_eq!((claims.sv, claims.jti.len()), (0, 32));
@@ -40,19 +45,19 @@ async fn bootstrap_admin_signs_in_and_the_token_verifies() {
 async fn the_same_pair_is_always_the_same_user() {
     let app = TestApp::new().await;
     let (token, id) = app.member(&[], None).await;
-    let first = TokenSigner::new(JWT_SECRET.as_bytes(), 60)
+    let first = signer(JWT_SECRET)
         .verify(&token)
         .unwrap();
     assert_eq!(first.user_id().unwrap(), id);
     let admin_again = app.admin_token().await;
-    let admin_id = TokenSigner::new(JWT_SECRET.as_bytes(), 60)
+    let admin_id = signer(JWT_SECRET)
         .verify(&admin_again)
         .unwrap()
         .user_id()
         .unwrap();
     assert_ne!(admin_id, id);
     assert_eq!(
-        TokenSigner::new(JWT_SECRET.as_bytes(), 60)
+        signer(JWT_SECRET)
             .verify(&app.admin_token().await)
             .unwrap()
             .user_id()
@@ -78,7 +83,7 @@ async fn concurrent_first_sign_ins_create_one_user() {
             .send()
     });
     let responses = futures::future::join_all(attempts).await;
-    let signer = TokenSigner::new(JWT_SECRET.as_bytes(), 60);
+    let signer = signer(JWT_SECRET);
     let mut ids: Vec<u64> = responses
         .iter()
         .map(|response| {
@@ -181,7 +186,7 @@ async fn token_signed_with_another_key_is_10002() {
         .send()
         .await
         .assert_ok(200);
-    let forged = TokenSigner::new(b"another-key", 3600)
+    let forged = signer("another-key")
         .issue(id, 0, shared::time::now())
         .unwrap();
     app.get("/v1/user")
@@ -189,6 +194,31 @@ async fn token_signed_with_another_key_is_10002() {
         .send()
         .await
         .assert_error(401, 10002);
+}
+
+#[tokio::test]
+async fn a_token_of_another_stack_is_10002_though_it_shares_the_secret() {
+    let app = TestApp::new().await;
+    let (token, id) = app.member(&[], None).await;
+    let session = signer(JWT_SECRET).verify(&token).unwrap().sv;
+    let other_stack = TokenScope {
+        issuer: "arn:aws:cloudformation:ap-east-1:1:stack/homemaking-prod/1".into(),
+        audience: "homemaking-prod".into(),
+    };
+    let foreign = TokenSigner::new(JWT_SECRET.as_bytes(), 3600, other_stack)
+        .issue(id, session, shared::time::now())
+        .unwrap();
+    app.get("/v1/user")
+        .token(&foreign)
+        .send()
+        .await
+        .assert_error(401, 10002);
+    let verified = app
+        .post("/v1/token/verify", json!({ "token": foreign }))
+        .send()
+        .await;
+    assert_eq!(verified.data(), &json!({ "valid": false }));
+    app.get("/v1/user").token(&token).send().await.assert_ok(200);
 }
 
 #[tokio::test]
@@ -210,7 +240,7 @@ async fn alg_none_is_10002() {
 async fn expired_token_is_10002() {
     let app = TestApp::new().await;
     let (_, id) = app.member(&[], None).await;
-    let expired = TokenSigner::new(JWT_SECRET.as_bytes(), 60)
+    let expired = signer(JWT_SECRET)
         .issue(id, 0, shared::time::now() - 3600)
         .unwrap();
     app.get("/v1/user")
