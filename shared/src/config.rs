@@ -289,7 +289,11 @@ mod tests {
                 order_no: 20260101
             }
         );
-        for bad in ["ops/20260101", r#"{"i_code": "ops"}"#, r#"{"i_code": "ops", "order_no": "x"}"#] {
+        for bad in [
+            "ops/20260101",
+            r#"{"i_code": "ops"}"#,
+            r#"{"i_code": "ops", "order_no": "x"}"#,
+        ] {
             assert!(Bootstrap::parse(bad).is_err(), "{bad}");
         }
     }

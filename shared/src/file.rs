@@ -24,6 +24,10 @@ pub const MAX_PIXELS: u64 = 40_000_000;
 /// How long an upload sent without a token waits for a signed-in user to use it before its
 /// record expires (DynamoDB TTL on `expires_at`) and its variants are deleted: one day.
 pub const UNCLAIMED_TTL_SECONDS: i64 = 24 * 60 * 60;
+/// How long a presigned file may stay `pending` (its URL never used, or its upload event
+/// never delivered) before its record expires (DynamoDB TTL on `expires_at`): a day, as
+/// the bucket keeps an unprocessed original. Claiming the file ends the expiry.
+pub const PENDING_TTL_SECONDS: i64 = 24 * 60 * 60;
 /// Lifetime of a presigned upload URL, seconds (15 minutes).
 pub const PRESIGN_TTL_SECONDS: u64 = 15 * 60;
 /// At most this many files presigned per user per clock hour; past it `POST
@@ -302,6 +306,9 @@ pub enum FileAction {
     Complete,
     /// The claim holder found the original unusable.
     Fail,
+    /// Lambda gave up on the upload event (its retries ran out, the event landed in the
+    /// failure queue): the file will never be processed.
+    GiveUp,
 }
 
 /// A transition the file's state does not allow.
@@ -327,6 +334,7 @@ pub fn transition(
         (Processing, TakeOver) => Ok(Processing),
         (Processing, Complete) => Ok(Ready),
         (Processing, Fail) => Ok(Failed),
+        (Pending | Processing, GiveUp) => Ok(Failed),
         _ => Err(FileTransitionError { status, action }),
     }
 }
@@ -344,6 +352,17 @@ pub enum Delivery {
     /// Another original is being processed under this key: fail so the event is retried
     /// once that claim is over.
     Retry,
+}
+
+/// What to do with a file whose upload event Lambda gave up on, after every retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exhausted {
+    /// Mark it failed: nobody is processing it any more.
+    GiveUp,
+    /// Another delivery holds a live claim on it: ask again once that claim is over.
+    Wait,
+    /// Nothing: it is `ready` or `failed` already.
+    Nothing,
 }
 
 /// The parts of an original's object key, `uploads/{owner_id}/{file_id}`.
@@ -411,7 +430,7 @@ impl FileRecord {
             created_at: now,
             claim: None,
             claimed_until: None,
-            expires_at: None,
+            expires_at: Some(now + PENDING_TTL_SECONDS),
             variant_token: Some(variant_token),
         }
     }
@@ -464,6 +483,27 @@ impl FileRecord {
                 Err(_) => Delivery::Refuse,
             },
             (FileStatus::Pending, true) => Delivery::Process(FileAction::Claim),
+        }
+    }
+
+    /// What to do, at `now`, with this file once Lambda gave up on an upload event of it
+    /// sent in the invocation `request_id` (claims are taken as `{request_id}#{record}`, and
+    /// an asynchronous invocation keeps its request id across retries). A claim of that
+    /// invocation, or one whose lease ran out, is dead; another live claim is left to
+    /// finish.
+    pub fn when_retries_exhausted(&self, request_id: &str, now: i64) -> Exhausted {
+        let claimed_by_it = self.claim.as_deref().is_some_and(|claim| {
+            claim
+                .strip_prefix(request_id)
+                .is_some_and(|rest| rest.starts_with('#'))
+        });
+        let claim_live = self.claimed_until.is_some_and(|until| until > now);
+        match transition(self.status, FileAction::GiveUp) {
+            Err(_) => Exhausted::Nothing,
+            Ok(_) if self.status == FileStatus::Processing && claim_live && !claimed_by_it => {
+                Exhausted::Wait
+            }
+            Ok(_) => Exhausted::GiveUp,
         }
     }
 
@@ -571,7 +611,7 @@ mod tests {
         use FileAction::*;
         use FileStatus::*;
         let states = [Pending, Processing, Ready, Failed];
-        let actions = [Claim, TakeOver, Complete, Fail];
+        let actions = [Claim, TakeOver, Complete, Fail, GiveUp];
         // Ready and Failed are final: a second object under a finished file's key (its
         // presigned URL used again) cannot claim it.
         let expected = |status, action| match (status, action) {
@@ -579,6 +619,7 @@ mod tests {
             (Processing, TakeOver) => Some(Processing),
             (Processing, Complete) => Some(Ready),
             (Processing, Fail) => Some(Failed),
+            (Pending | Processing, GiveUp) => Some(Failed),
             _ => None,
         };
         let mut allowed = 0;
@@ -589,7 +630,53 @@ mod tests {
                 allowed += usize::from(got.is_some());
             }
         }
-        assert_eq!(allowed, 4);
+        assert_eq!(allowed, 6);
+    }
+
+    #[test]
+    fn a_file_whose_event_lambda_gave_up_on() {
+        let at = |status, claim: Option<&str>, claimed_until| FileRecord {
+            claim: claim.map(str::to_owned),
+            claimed_until,
+            ..record(status)
+        };
+        use FileStatus::*;
+        let cases = [
+            (at(Pending, None, None), Exhausted::GiveUp),
+            (
+                at(Processing, Some("req-1#0"), Some(150)),
+                Exhausted::GiveUp,
+            ),
+            (
+                at(Processing, Some("req-1#3"), Some(150)),
+                Exhausted::GiveUp,
+            ),
+            (at(Processing, Some("req-10#0"), Some(150)), Exhausted::Wait),
+            (at(Processing, Some("req-2#0"), Some(150)), Exhausted::Wait),
+            (
+                at(Processing, Some("req-2#0"), Some(100)),
+                Exhausted::GiveUp,
+            ),
+            (at(Ready, None, None), Exhausted::Nothing),
+            (at(Failed, None, None), Exhausted::Nothing),
+        ];
+        for (file, expected) in cases {
+            assert_eq!(
+                file.when_retries_exhausted("req-1", 100),
+                expected,
+                "{:?} {:?} {:?}",
+                file.status,
+                file.claim,
+                file.claimed_until
+            );
+        }
+    }
+
+    #[test]
+    fn a_presigned_file_expires_unless_claimed() {
+        let spec = check_upload("a".into(), Some(ImageType::Jpeg), 10).unwrap();
+        let file = FileRecord::pending(9, 2, &spec, TOKEN.into(), 100);
+        assert_eq!(file.expires_at, Some(100 + PENDING_TTL_SECONDS));
     }
 
     #[test]

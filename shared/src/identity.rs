@@ -9,6 +9,7 @@ use crate::auth::{distinct_roles, Claims, Role};
 use crate::config::BootstrapAdmin;
 use crate::credential::{mask_order_no, Credential, NewCredential, PairDigest};
 use crate::error::ApiError;
+use crate::metrics::{self, LoginOutcome};
 use crate::state::AppState;
 use crate::store::credentials::Binding;
 use crate::throttle::LoginSubject;
@@ -54,6 +55,7 @@ pub async fn admit(state: &AppState, attempt: &LoginAttempt<'_>) -> Result<PairD
                 retry_after = seconds,
                 "login refused"
             );
+            metrics::login(LoginOutcome::Throttled);
             Err(ApiError::LoginThrottled(seconds))
         }
         None => Ok(pepper.pair(attempt.i_code, attempt.order_no)),
@@ -70,6 +72,7 @@ pub async fn refuse(state: &AppState, attempt: &LoginAttempt<'_>) -> ApiError {
         store.count_failure(&i_code, now, window)
     );
     tracing::warn!(outcome = "refused", "login refused");
+    metrics::login(LoginOutcome::Refused);
     match counted {
         Ok(_) => ApiError::CredentialRejected,
         Err(error) => error,
@@ -108,6 +111,7 @@ pub async fn sign_in_admitted(
         None => bind_new_user(state, &credential).await?,
     };
     tracing::info!(outcome = "ok", user_id = user.id, "login");
+    metrics::login(LoginOutcome::Ok);
     Ok(user)
 }
 

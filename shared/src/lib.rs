@@ -12,6 +12,7 @@ pub mod http;
 pub mod identity;
 pub mod lambda;
 pub mod market;
+pub mod metrics;
 pub mod mobilization;
 pub mod money;
 pub mod order;

@@ -295,7 +295,9 @@ impl AppState {
                         let value = self
                             .resolve(&SecretSource::SsmParameter(name.clone()))
                             .await?;
-                        Bootstrap::parse(&value).map(Some).map_err(ApiError::internal)
+                        Bootstrap::parse(&value)
+                            .map(Some)
+                            .map_err(ApiError::internal)
                     }
                 }
             })

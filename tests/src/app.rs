@@ -55,6 +55,7 @@ pub struct TestApp {
     dispatcher: Dispatcher,
     clock: Arc<AtomicI64>,
     calls: CallLog,
+    sdk: aws_config::SdkConfig,
 }
 
 /// The configuration the test functions run with.
@@ -80,6 +81,15 @@ pub fn test_config(table: &str) -> Config {
 /// The bucket of the test app over `table` (each app has its own, as file ids restart).
 pub fn bucket_for(table: &str) -> String {
     table.replace('_', "-").to_lowercase()
+}
+
+/// The clock the state reads: `fixed` when set, else the system's.
+fn clock_of(fixed: &Arc<AtomicI64>) -> shared::state::Clock {
+    let fixed = Arc::clone(fixed);
+    Arc::new(move || match fixed.load(Ordering::SeqCst) {
+        0 => shared::time::now(),
+        at => at,
+    })
 }
 
 /// SDK configuration for DynamoDB Local: the product's retries, fixed region and dummy
@@ -141,17 +151,13 @@ impl TestApp {
             .await
             .unwrap_or_else(|error| panic!("{error}"));
         let clock = Arc::new(AtomicI64::new(0));
-        let reader = Arc::clone(&clock);
         let state = AppState::with_store(
             test_config(&table),
             sdk.clone(),
             Store::new(client, &table),
             aws_sdk_ssm::Client::new(&sdk),
             s3,
-            Arc::new(move || match reader.load(Ordering::SeqCst) {
-                0 => shared::time::now(),
-                fixed => fixed,
-            }),
+            clock_of(&clock),
         );
         let routers = functions()
             .into_iter()
@@ -166,7 +172,21 @@ impl TestApp {
             dispatcher,
             clock,
             calls,
+            sdk,
         }
+    }
+
+    /// The app's state (configuration, table, clock) with its S3 client at `endpoint`:
+    /// an unreachable one makes every S3 call fail.
+    pub fn state_with_s3_at(&self, endpoint: &str) -> AppState {
+        AppState::with_store(
+            self.state.config().clone(),
+            self.sdk.clone(),
+            self.state.store().clone(),
+            aws_sdk_ssm::Client::new(&self.sdk),
+            s3_local::client_for(&self.sdk, endpoint),
+            clock_of(&self.clock),
+        )
     }
 
     /// The DynamoDB operations called since the last call of `calls` (or since creation).

@@ -3,6 +3,7 @@
 //! fixture.
 
 pub mod app;
+pub mod async_invoke;
 pub mod calls;
 pub mod design_fixture;
 pub mod dynamodb_local;

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::lambda::run_http(admin::router).await
+    shared::lambda::run_http(env!("CARGO_PKG_NAME"), admin::router).await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::lambda::run_http(auth::router).await
+    shared::lambda::run_http(env!("CARGO_PKG_NAME"), auth::router).await
 }

@@ -11,6 +11,7 @@ use shared::file::{
 use shared::store::files::FileOutcome;
 use shared::{ApiError, AppState};
 
+use crate::metrics::{self, Measure, PipelineOutcome};
 use crate::variants::{render, Encoded, Rejection};
 
 /// What became of one object of the event.
@@ -38,6 +39,12 @@ pub enum Outcome {
     },
     /// The file's record expired; its variants were deleted.
     Expired {
+        /// File id.
+        id: u64,
+    },
+    /// Lambda gave up on the file's event while another delivery holds a live claim on
+    /// it: asked again later.
+    Waiting {
         /// File id.
         id: u64,
     },
@@ -111,6 +118,7 @@ pub async fn process(
     {
         return Ok(skipped(key, "another delivery claimed it"));
     }
+    let started = std::time::Instant::now();
     let outcome = match read_original(state, key, etag).await? {
         Ok(bytes) => match make_variants(state, &file.variant_folder(), bytes).await? {
             Ok((width, height)) => FileOutcome::Ready { width, height },
@@ -121,12 +129,27 @@ pub async fn process(
         Err(reason) => FileOutcome::Failed { reason },
     };
     store.finish_file(id, token, &outcome).await?;
+    let milliseconds = started.elapsed().as_secs_f64() * 1000.0;
     Ok(match outcome {
-        FileOutcome::Ready { .. } => {
+        FileOutcome::Ready { width, height } => {
+            metrics::pipeline(
+                PipelineOutcome::Ready,
+                Some(Measure {
+                    milliseconds,
+                    megapixels: Some(f64::from(width) * f64::from(height) / 1e6),
+                }),
+            );
             delete_original(state, key).await;
             Outcome::Ready { id }
         }
-        FileOutcome::Failed { reason } => Outcome::Failed { id, reason },
+        FileOutcome::Failed { reason } => {
+            let measure = Measure {
+                milliseconds,
+                megapixels: None,
+            };
+            metrics::pipeline(PipelineOutcome::Rejected, Some(measure));
+            Outcome::Failed { id, reason }
+        }
     })
 }
 

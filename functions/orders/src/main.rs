@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::lambda::run_http(orders::router).await
+    shared::lambda::run_http(env!("CARGO_PKG_NAME"), orders::router).await
 }

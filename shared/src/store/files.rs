@@ -85,7 +85,7 @@ impl Store {
             .update(&file_key(file.id))
             .update_expression(
                 "SET #status = :next, claim = :token, claimed_until = :until, etag = :etag \
-                 REMOVE reason",
+                 REMOVE reason, expires_at",
             )
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":read", to_value(&file.status)?)
@@ -106,6 +106,44 @@ impl Store {
         }
         let update = update.condition_expression(condition.join(" AND "));
         match self.apply(update, ApiError::OperationFailed).await {
+            Ok(record) => Ok(Some(record)),
+            Err(ApiError::OperationFailed) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Marks `file` (as read) `failed` with `reason` once Lambda gave up on its upload
+    /// event: one write conditioned on the state and claim read, so a delivery that
+    /// claimed or finished it meanwhile wins and this answers `None`.
+    pub async fn give_up_file(
+        &self,
+        file: &FileRecord,
+        reason: &str,
+    ) -> Result<Option<FileRecord>, ApiError> {
+        let next = transition(file.status, FileAction::GiveUp).map_err(ApiError::internal)?;
+        let mut update = self
+            .update(&file_key(file.id))
+            .update_expression(
+                "SET #status = :next, reason = :reason REMOVE claim, claimed_until, expires_at",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":read", to_value(&file.status)?)
+            .expression_attribute_values(":next", to_value(&next)?)
+            .expression_attribute_values(":reason", s(reason));
+        let condition = match &file.claim {
+            Some(claim) => {
+                update = update.expression_attribute_values(":claim", s(claim));
+                "#status = :read AND claim = :claim"
+            }
+            None => "#status = :read AND attribute_not_exists(claim)",
+        };
+        match self
+            .apply(
+                update.condition_expression(condition),
+                ApiError::OperationFailed,
+            )
+            .await
+        {
             Ok(record) => Ok(Some(record)),
             Err(ApiError::OperationFailed) => Ok(None),
             Err(error) => Err(error),

@@ -42,7 +42,7 @@ pub async fn put(entry: &Value, body: Vec<u8>, overrides: &[(&str, &str)]) -> re
 }
 
 /// Uploads `body` through a presigned URL and answers (file id, object key, ETag).
-async fn upload(
+pub async fn upload(
     app: &TestApp,
     token: &str,
     content_type: &str,

@@ -18,6 +18,7 @@ mod market;
 mod mobilization;
 mod mobilization_tasks;
 mod orders;
+mod pipeline_failures;
 mod races;
 mod ratings;
 mod refunds;

@@ -29,9 +29,7 @@ async fn bootstrap_admin_signs_in_and_the_token_verifies() {
         .await;
     verified.assert_ok(200);
     assert_eq!(verified.data(), &json!({ "valid": true }));
-    let claims = signer(JWT_SECRET)
-        .verify(&token)
-        .unwrap();
+    let claims = signer(JWT_SECRET).verify(&token).unwrap();
     assert_eq!((claims.sv, claims.jti.len()), (0, 32));
     let roles = app
         .get("/v1/admin/credential?page=1&count=1")
@@ -45,9 +43,7 @@ async fn bootstrap_admin_signs_in_and_the_token_verifies() {
 async fn the_same_pair_is_always_the_same_user() {
     let app = TestApp::new().await;
     let (token, id) = app.member(&[], None).await;
-    let first = signer(JWT_SECRET)
-        .verify(&token)
-        .unwrap();
+    let first = signer(JWT_SECRET).verify(&token).unwrap();
     assert_eq!(first.user_id().unwrap(), id);
     let admin_again = app.admin_token().await;
     let admin_id = signer(JWT_SECRET)
@@ -218,7 +214,11 @@ async fn a_token_of_another_stack_is_10002_though_it_shares_the_secret() {
         .send()
         .await;
     assert_eq!(verified.data(), &json!({ "valid": false }));
-    app.get("/v1/user").token(&token).send().await.assert_ok(200);
+    app.get("/v1/user")
+        .token(&token)
+        .send()
+        .await
+        .assert_ok(200);
 }
 
 #[tokio::test]
