@@ -9,4 +9,8 @@
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/homemaking"
 VENV="$CACHE/venv"
 export PATH="$VENV/bin:$CACHE/bin:$PATH"
+# A Java chosen through JAVA_HOME comes first (DynamoDB Local runs on `java`).
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  export PATH="$JAVA_HOME/bin:$PATH"
+fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"

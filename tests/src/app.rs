@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
 use axum::body::Body;
+use axum::extract::MatchedPath;
 use axum::http::{HeaderMap, Method, Request};
+use axum::middleware::{self, Next};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -360,25 +362,87 @@ impl TestRequest<'_> {
             .oneshot(request)
             .await
             .unwrap_or_else(|error| match error {});
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map(|collected| collected.to_bytes())
-            .unwrap_or_default();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        TestResponse::read(response).await
+    }
+}
+
+/// Where an API Gateway event sent with [`TestApp::send_event`] went, and its answer.
+#[derive(Debug)]
+pub struct EventAnswer {
+    /// The function the route table chose; `None`: no route, API Gateway's own 404.
+    pub function: Option<String>,
+    /// The key of the route the table matched (`GET /v1/file/{id}`, or `$default`).
+    pub route_key: Option<String>,
+    /// The path of the function router's route that took the request, as axum matched it;
+    /// `None` when its fallback answered, or when the router matches inside a wrapper that
+    /// hides the match (`files`, which collapses runs of slashes before it routes).
+    pub served_by: Option<String>,
+    /// The answer.
+    pub response: TestResponse,
+}
+
+/// The route path axum matched, carried out on the response.
+#[derive(Debug, Clone)]
+struct ServedBy(String);
+
+/// Puts the route path axum matched (if any) on the response.
+async fn report_matched_path(request: Request<Body>, next: Next) -> axum::response::Response {
+    let matched = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned());
+    let mut response = next.run(request).await;
+    if let Some(path) = matched {
+        response.extensions_mut().insert(ServedBy(path));
+    }
+    response
+}
+
+impl TestApp {
+    /// The function and route key the route table gives `method path`, as API Gateway
+    /// matches it.
+    pub fn route_for(&self, method: &str, path: &str) -> Option<(&str, String)> {
+        self.dispatcher.route(method, path)
+    }
+
+    /// Sends an API Gateway (HTTP API, payload 2.0) event as the Lambda runtime hands it
+    /// to a function — turned into a request by `lambda_http`, cookies, query, body and
+    /// request context included — to the function the route table names for its method
+    /// and raw path; an event no route takes gets API Gateway's own 404.
+    pub async fn send_event(&self, event: &Value) -> Result<EventAnswer, String> {
+        let request = lambda_http::request::from_str(&event.to_string())
+            .map_err(|error| format!("not an API Gateway event: {error}"))?;
+        let method = request.method().as_str().to_owned();
+        let path = request.uri().path().to_owned();
+        let Some((function, route_key)) = self.route_for(&method, &path) else {
+            return Ok(EventAnswer {
+                function: None,
+                route_key: None,
+                served_by: None,
+                response: TestResponse {
+                    status: 404,
+                    body: json!({ "message": "Not Found" }),
+                    headers: HeaderMap::new(),
+                },
+            });
         };
-        TestResponse {
-            status,
-            body,
-            headers,
-        }
+        let router = self
+            .router(function)
+            .layer(middleware::from_fn(report_matched_path));
+        let response = router
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|error| match error {});
+        let served_by = response
+            .extensions()
+            .get::<ServedBy>()
+            .map(|served| served.0.clone());
+        Ok(EventAnswer {
+            function: Some(function.to_owned()),
+            route_key: Some(route_key),
+            served_by,
+            response: TestResponse::read(response).await,
+        })
     }
 }
 
@@ -405,6 +469,30 @@ pub struct TestResponse {
 }
 
 impl TestResponse {
+    /// Reads a router's response: status, headers, and the body as JSON (or as a JSON
+    /// string when it is not JSON; `null` when empty).
+    pub async fn read(response: axum::response::Response) -> TestResponse {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map(|collected| collected.to_bytes())
+            .unwrap_or_default();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        TestResponse {
+            status,
+            body,
+            headers,
+        }
+    }
+
     /// `error_code` of the envelope.
     pub fn code(&self) -> i64 {
         self.body["error_code"].as_i64().unwrap_or(-1)

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod design_fixture;
 pub mod dynamodb_local;
 pub mod edge;
+pub mod events;
 pub mod fixture;
 pub mod images;
 pub mod local_server;

@@ -207,9 +207,13 @@ fn balanced_prefix(text: &str) -> &str {
 /// Finds the function serving a request, the way API Gateway matches routes: a request no
 /// route matches by path and method goes to the catch-all (`$default`).
 pub struct Dispatcher {
-    paths: matchit::Router<BTreeMap<String, String>>,
+    /// Each route path, with its methods and the function serving each.
+    paths: matchit::Router<(String, BTreeMap<String, String>)>,
     catch_all: BTreeMap<String, String>,
 }
+
+/// The route key API Gateway gives a request that only the catch-all takes.
+pub const DEFAULT_ROUTE_KEY: &str = "$default";
 
 impl Dispatcher {
     /// A dispatcher over `routes`.
@@ -225,7 +229,7 @@ impl Dispatcher {
         let mut paths = matchit::Router::new();
         for (path, methods) in by_path {
             paths
-                .insert(path, methods)
+                .insert(path.clone(), (path, methods))
                 .map_err(|error| error.to_string())?;
         }
         Ok(Dispatcher { paths, catch_all })
@@ -233,14 +237,22 @@ impl Dispatcher {
 
     /// The function serving `method path`, if any.
     pub fn function(&self, method: &str, path: &str) -> Option<&str> {
-        let matched = self
-            .paths
-            .at(path)
-            .ok()
-            .and_then(|matched| matched.value.get(method));
-        matched
-            .or_else(|| self.catch_all.get(method))
-            .map(String::as_str)
+        self.route(method, path).map(|(function, _)| function)
+    }
+
+    /// The function serving `method path` and the key of the route that matched it, as
+    /// API Gateway reports it (`GET /v1/file/{id}`, or `$default` for the catch-all).
+    pub fn route(&self, method: &str, path: &str) -> Option<(&str, String)> {
+        let matched = self.paths.at(path).ok().and_then(|matched| {
+            let (pattern, methods) = matched.value;
+            let function = methods.get(method)?;
+            Some((function.as_str(), format!("{method} {pattern}")))
+        });
+        matched.or_else(|| {
+            self.catch_all
+                .get(method)
+                .map(|function| (function.as_str(), DEFAULT_ROUTE_KEY.to_owned()))
+        })
     }
 }
 

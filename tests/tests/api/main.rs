@@ -9,6 +9,7 @@ mod credentials;
 mod design;
 mod design_errors;
 mod envelope;
+mod events;
 mod faults;
 mod files;
 mod fixture;
