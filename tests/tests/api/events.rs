@@ -18,6 +18,7 @@ use api_tests::routes::{template_routes, CATCH_ALL, DEFAULT_ROUTE_KEY};
 use aws_lambda_events::event::dynamodb::Event as TableEvent;
 use aws_lambda_events::event::s3::S3Event;
 use aws_lambda_events::event::sqs::SqsEvent;
+use image_variants::failures::DestinationRecord;
 use image_variants::Outcome;
 use serde_json::{json, Value};
 
@@ -227,30 +228,35 @@ async fn check_table(app: &TestApp, event: Value) -> Vec<String> {
 }
 
 /// An SQS sample: each message body a Lambda destination record whose request payload is
-/// the S3 event that exhausted its retries.
-fn check_sqs(event: Value) -> Vec<String> {
+/// the S3 event that exhausted its retries, run through the failure queue's entry. Its
+/// key names no file of the test app (the S3 sample's upload must stay pending for it), so
+/// each record is read and answered, and no message is kept.
+async fn check_sqs(app: &TestApp, event: Value) -> Vec<String> {
     let messages: SqsEvent = match serde_json::from_value(event) {
         Ok(messages) => messages,
         Err(error) => return vec![format!("not an SQS event: {error}")],
     };
     let mut problems = Vec::new();
-    for message in messages.records {
+    let mut records = 0;
+    for message in &messages.records {
         if message.event_source.as_deref() != Some("aws:sqs") {
             problems.push(format!("eventSource {:?}", message.event_source));
         }
-        let body: Value = match serde_json::from_str(message.body.as_deref().unwrap_or_default()) {
-            Ok(body) => body,
+        let body =
+            serde_json::from_str::<DestinationRecord>(message.body.as_deref().unwrap_or_default());
+        match body {
+            Ok(record) => records += record.request_payload.records.len(),
             Err(error) => {
-                problems.push(format!("a body that is not JSON: {error}"));
-                continue;
+                problems.push(format!("a body that is not a destination record: {error}"))
             }
-        };
-        if !body["requestPayload"]["Records"][0]["s3"].is_object() {
-            problems.push("a body without requestPayload.Records[0].s3".to_owned());
         }
-        if let Err(error) = serde_json::from_value::<S3Event>(body["requestPayload"].clone()) {
-            problems.push(format!("a requestPayload that is not an S3 event: {error}"));
-        }
+    }
+    match image_variants::handle_failed(&app.state, messages).await {
+        Ok((kept, outcomes))
+            if kept.batch_item_failures.is_empty() && outcomes.len() == records && records > 0 => {}
+        other => problems.push(format!(
+            "the failure queue's entry answered {other:?} for {records} records"
+        )),
     }
     problems
 }
@@ -277,7 +283,7 @@ async fn every_sample_event_reaches_its_route_or_handler() {
             Some(Kind::Http) => check_http(&app, &wrapped, function, event).await,
             Some(Kind::S3) => check_s3(&app, &upload, event).await,
             Some(Kind::Table) => check_table(&app, event).await,
-            Some(Kind::Sqs) => check_sqs(event),
+            Some(Kind::Sqs) => check_sqs(&app, event).await,
             None => vec![
                 "neither an API Gateway v2 event (routeKey) nor S3, DynamoDB stream or SQS \
                  records: teach api_tests::events::kind and this test what it is"
