@@ -17,8 +17,23 @@ use crate::text::BoundedText;
 pub const MAX_FILES: usize = 9;
 /// At most this many bytes per original (else 10006); the pipeline refuses larger objects.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
-/// At most this many bytes in one multipart `POST /v1/file` (else 10006).
-pub const MAX_MULTIPART_BYTES: u64 = 5 * 1024 * 1024;
+/// At most this many bytes of files in one multipart `POST /v1/file` (else 10006). API
+/// Gateway's HTTP API hands a multipart body to Lambda base64-encoded (4 bytes for 3), and
+/// a synchronous invocation's payload is at most 6 MB: 4 MiB of files, their framing and
+/// the event's headers make about 5.8 MB.
+pub const MAX_MULTIPART_BYTES: u64 = 4 * 1024 * 1024;
+/// Room for the multipart framing (boundaries, part headers) around the files.
+pub const MULTIPART_FRAMING_BYTES: u64 = 64 * 1024;
+/// Lambda's limit on a synchronous invocation's request payload.
+pub const LAMBDA_PAYLOAD_BYTES: u64 = 6 * 1024 * 1024;
+/// Room for what the API Gateway event carries besides the body (headers, request context).
+pub const EVENT_ENVELOPE_BYTES: u64 = 64 * 1024;
+
+const _: () = assert!(
+    (MAX_MULTIPART_BYTES + MULTIPART_FRAMING_BYTES).div_ceil(3) * 4 + EVENT_ENVELOPE_BYTES
+        <= LAMBDA_PAYLOAD_BYTES,
+    "a multipart upload at the limit must fit a Lambda payload once base64-encoded"
+);
 /// At most this many pixels in an original (40 MP); larger images fail before decoding.
 pub const MAX_PIXELS: u64 = 40_000_000;
 /// How long an upload sent without a token waits for a signed-in user to use it before its

@@ -14,6 +14,14 @@ use serde_json::{json, Value};
 /// Retries after the first attempt, as `EventInvokeConfig.MaximumRetryAttempts`.
 pub const MAX_RETRIES: u32 = 2;
 
+/// How long a failure-queue message stays hidden after a receive that kept it, as the
+/// queue's `VisibilityTimeout`.
+pub const VISIBILITY_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// Receives of a failure-queue message before it moves to the dead-letter queue, as the
+/// queue's `maxReceiveCount`.
+pub const MAX_RECEIVES: u32 = 5;
+
 /// How long Lambda waits before retry `n` (0-based): about a minute, then two.
 pub fn retry_delay(retry: u32) -> Duration {
     Duration::from_secs(60 << retry)
@@ -146,7 +154,7 @@ mod tests {
             record["responsePayload"]["errorMessage"],
             "attempt 3 failed"
         );
-        let queued = failure_queue_event(&[record.clone()]);
+        let queued = failure_queue_event(std::slice::from_ref(&record));
         let body: Value =
             serde_json::from_str(queued["Records"][0]["body"].as_str().unwrap()).unwrap();
         assert_eq!(body, record);

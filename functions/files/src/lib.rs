@@ -11,12 +11,9 @@ mod storage;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use shared::file::MAX_MULTIPART_BYTES;
+use shared::file::{MAX_MULTIPART_BYTES, MULTIPART_FRAMING_BYTES};
 use shared::http::{collapsing_slashes, with_envelope};
 use shared::AppState;
-
-/// Room for the multipart framing around [`MAX_MULTIPART_BYTES`] of files.
-const MULTIPART_OVERHEAD: usize = 64 * 1024;
 
 /// `POST /v1/file`, `POST /v1/file/presign`, `GET /v1/file/{id}`, and whatever no route
 /// matched.
@@ -27,7 +24,7 @@ pub fn router(state: AppState) -> Router {
             .route("/v1/file/presign", post(handlers::presign))
             .route("/v1/file/{id}", get(handlers::file))
             .layer(DefaultBodyLimit::max(
-                MAX_MULTIPART_BYTES as usize + MULTIPART_OVERHEAD,
+                (MAX_MULTIPART_BYTES + MULTIPART_FRAMING_BYTES) as usize,
             ))
             .with_state(state),
     ))

@@ -21,7 +21,7 @@ pub struct Part {
 
 /// The files of the form: 10003 when there is none, 10005 above nine, 10004 for a type
 /// other than JPEG/PNG/WebP (by the part's content type, else its file name), 10006 above
-/// 5 MiB in total, 10000 for a repeated field name or a malformed form.
+/// 4 MiB in total, 10000 for a repeated field name or a malformed form.
 pub async fn read_uploads(mut multipart: Multipart) -> Result<Vec<Part>, ApiError> {
     let mut parts = Vec::new();
     let mut names = HashSet::new();

@@ -1,7 +1,9 @@
 //! Local stand-in for S3 bucket notifications (the local S3 server sends none): polls
 //! `BUCKET_NAME` under `uploads/` and, for each new object or new ETag, invokes the
 //! `image-variants` function with an S3 `ObjectCreated` event through `cargo lambda
-//! watch`'s invoke API (`INVOKE_URL`, default port 9000), like the deployed notification.
+//! watch`'s invoke API (`INVOKE_URL`, default port 9000), like the deployed notification:
+//! asynchronously, retried twice when it fails, then handed to the function as a message of
+//! its failure queue until the function lets it go (`api_tests::async_invoke`).
 //! It also serves `variants/...` read-only on `ASSETS_ADDRESS` (default 127.0.0.1:8015), the
 //! local stand-in for the CDN in front of the private bucket (the local S3 answers only
 //! signed requests), so that `ASSET_BASE_URL` links open in a browser.
@@ -9,12 +11,16 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use api_tests::async_invoke::{
+    deliver, failure_queue_event, retry_delay, Delivered, MAX_RECEIVES, VISIBILITY_TIMEOUT,
+};
 use api_tests::s3_event::object_created;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use serde_json::Value;
 use shared::AppState;
 
 /// How often the bucket is listed: well inside the 2 s an upload may take to show variants.
@@ -42,6 +48,7 @@ async fn main() -> Result<(), String> {
     println!("s3-bridge: serving variants at http://{assets_address}/variants/...");
     let http = reqwest::Client::new();
     let mut seen: HashMap<String, String> = HashMap::new();
+    let mut invocations = 0u64;
     println!("s3-bridge: {bucket}/uploads/ → {invoke_url}");
     loop {
         let listing = state
@@ -76,17 +83,79 @@ async fn main() -> Result<(), String> {
                     };
                     seen.insert(key.to_owned(), version);
                     let event = object_created(&bucket, key, &etag, object.size().unwrap_or(0));
-                    let sent = http.post(&invoke_url).json(&event).send().await;
-                    match sent {
-                        Ok(response) => println!("s3-bridge: {key} → {}", response.status()),
-                        Err(error) => eprintln!("s3-bridge: {key}: {error}"),
-                    }
+                    invocations += 1;
+                    tokio::spawn(invoke_async(
+                        http.clone(),
+                        invoke_url.clone(),
+                        key.to_owned(),
+                        serde_json::to_value(event).unwrap_or_default(),
+                        format!("s3-bridge-{invocations}"),
+                    ));
                 }
             }
             Err(error) => eprintln!("s3-bridge: list {bucket}: {error}"),
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// Invokes the function with `event` as Lambda invokes it asynchronously, and hands what it
+/// gave up on to the function as its failure queue does, until the function lets it go.
+async fn invoke_async(
+    http: reqwest::Client,
+    url: String,
+    key: String,
+    event: Value,
+    request_id: String,
+) {
+    let delivered = deliver(
+        &event,
+        &request_id,
+        |event| invoke(&http, &url, event),
+        |retry| tokio::time::sleep(retry_delay(retry)),
+    )
+    .await;
+    let Delivered::GaveUp(record) = delivered else {
+        println!("s3-bridge: {key} processed");
+        return;
+    };
+    eprintln!("s3-bridge: {key}: every attempt failed; to the failure queue");
+    let message = failure_queue_event(&[record]);
+    for _ in 0..MAX_RECEIVES {
+        match invoke(&http, &url, message.clone()).await {
+            Ok(answer)
+                if answer["batchItemFailures"]
+                    .as_array()
+                    .is_some_and(Vec::is_empty) =>
+            {
+                println!("s3-bridge: {key}: the failure queue's message is done");
+                return;
+            }
+            Ok(_) => println!("s3-bridge: {key}: kept in the failure queue"),
+            Err(error) => {
+                eprintln!("s3-bridge: {key}: the failure queue's delivery failed: {error}")
+            }
+        }
+        tokio::time::sleep(VISIBILITY_TIMEOUT).await;
+    }
+    eprintln!("s3-bridge: {key}: moved to the dead-letter queue");
+}
+
+/// One invocation through the invoke API: the function's answer, or its error.
+async fn invoke(http: &reqwest::Client, url: &str, event: Value) -> Result<Value, String> {
+    let response = http
+        .post(url)
+        .json(&event)
+        .send()
+        .await
+        .map_err(|error| error.to_string())?;
+    let status = response.status();
+    let function_error = response.headers().contains_key("x-amz-function-error");
+    let answer: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() || function_error || answer.get("errorType").is_some() {
+        return Err(format!("{status}: {answer}"));
+    }
+    Ok(answer)
 }
 
 /// `GET /variants/...`: the object from the bucket, as a CDN would serve it.

@@ -702,10 +702,10 @@ async fn multipart_of_ten_files_is_10005() {
 }
 
 #[tokio::test]
-async fn multipart_over_5_mib_is_10006() {
+async fn multipart_over_4_mib_is_10006() {
     let app = TestApp::new().await;
     let (token, _) = app.member(&[], None).await;
-    let big = vec![0u8; 3 * 1024 * 1024];
+    let big = vec![0u8; 2 * 1024 * 1024 + 1];
     let response = post_form(
         &app,
         Some(&token),
