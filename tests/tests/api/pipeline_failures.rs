@@ -118,7 +118,13 @@ async fn a_file_another_delivery_is_processing_waits_then_fails() {
     let file = store.file(id).await.unwrap().unwrap();
     let action = shared::file::FileAction::Claim;
     store
-        .claim_file(&file, action, &etag, "req-2#0", now + CLAIM_LEASE_SECONDS)
+        .claim_file(
+            &file,
+            action,
+            etag.trim_matches('"'),
+            "req-2#0",
+            now + CLAIM_LEASE_SECONDS,
+        )
         .await
         .unwrap()
         .unwrap();
@@ -213,4 +219,37 @@ async fn a_presigned_file_expires_unless_its_upload_is_processed() {
     );
     let ready = app.state.store().file(id).await.unwrap().unwrap();
     assert_eq!((ready.status, ready.expires_at), (FileStatus::Ready, None));
+}
+
+#[tokio::test]
+async fn a_claim_whose_holder_died_is_taken_over_once_its_lease_runs_out() {
+    let app = TestApp::new().await;
+    let now = shared::time::now();
+    app.set_now(now);
+    let (token, _) = app.member(&[], None).await;
+    let (id, key, etag) = upload(&app, &token, "image/jpeg", jpeg(64, 48)).await;
+    let store = app.state.store();
+    let file = store.file(id).await.unwrap().unwrap();
+    // A delivery claimed the file, then its run crashed or timed out.
+    store
+        .claim_file(
+            &file,
+            shared::file::FileAction::Claim,
+            etag.trim_matches('"'),
+            "crashed#0",
+            now + CLAIM_LEASE_SECONDS,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+
+    let early = deliver_once(&app, &key, &etag, "retry-1").await;
+    assert!(matches!(early, Outcome::Skipped { .. }), "{early:?}");
+    app.set_now(now + CLAIM_LEASE_SECONDS);
+    assert_eq!(
+        deliver_once(&app, &key, &etag, "retry-2").await,
+        Outcome::Ready { id }
+    );
+    let ready = store.file(id).await.unwrap().unwrap();
+    assert_eq!((ready.status, ready.claim), (FileStatus::Ready, None));
 }
