@@ -1,6 +1,8 @@
 //! A test application: every function's router over a fresh table in DynamoDB Local,
 //! called with real HTTP-shaped requests, dispatched by the same route table as
-//! `cargo lambda watch`.
+//! `cargo lambda watch`. Each function has its own state and clients, as each is its own
+//! Lambda when deployed: what its code calls is recorded under its name (see
+//! [`crate::ledger`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -18,8 +20,8 @@ use shared::AppState;
 use tower::ServiceExt;
 
 use crate::calls::CallLog;
-use crate::routes::{functions, template_routes, Dispatcher};
-use crate::{dynamodb_local, s3_local, schema, workspace_root};
+use crate::routes::{functions, template_routes, Dispatcher, EVENT_FUNCTIONS};
+use crate::{dynamodb_local, s3_local, schema, ssm_local, workspace_root};
 
 /// The signing secret of test tokens.
 pub const JWT_SECRET: &str = "test-jwt-secret";
@@ -34,12 +36,32 @@ pub const TIM_SECRET_KEY: &str = "test-tim-key";
 /// The IM application id of the test configuration.
 pub const TIM_SDK_APP_ID: u64 = 1_400_000_001;
 
+/// The secrets of the test configuration, given as deployed functions get them: the
+/// variable naming the SSM parameter, the parameter, and its value (which
+/// [`ssm_local::LocalSsm`] serves).
+pub const TEST_PARAMETERS: [(&str, &str, &str); 3] = [
+    ("JWT_SECRET_PARAMETER", "/test/jwt-secret", JWT_SECRET),
+    (
+        "CREDENTIAL_PEPPER_PARAMETER",
+        "/test/credential-pepper",
+        CREDENTIAL_PEPPER,
+    ),
+    (
+        "TIM_SECRET_PARAMETER",
+        "/test/tim-secret-key",
+        TIM_SECRET_KEY,
+    ),
+];
+
 /// Every function's router over one fresh table.
 pub struct TestApp {
-    /// The state the routers share.
+    /// The harness's own state (same configuration, table, bucket and clock as the
+    /// functions'), for fixtures and for reading back what requests did; its calls are
+    /// nobody's in the ledger.
     pub state: AppState,
     /// The table of this app.
     pub table: String,
+    states: BTreeMap<&'static str, AppState>,
     routers: BTreeMap<&'static str, Router>,
     dispatcher: Dispatcher,
     clock: Arc<AtomicI64>,
@@ -48,18 +70,18 @@ pub struct TestApp {
 
 /// The configuration the test functions run with.
 pub fn test_config(table: &str) -> Config {
-    let settings = HashMap::from([
+    let mut settings = HashMap::from([
         ("TABLE_NAME", table.to_owned()),
-        ("JWT_SECRET", JWT_SECRET.to_owned()),
-        ("CREDENTIAL_PEPPER", CREDENTIAL_PEPPER.to_owned()),
         ("BOOTSTRAP_ADMIN_I_CODE", BOOTSTRAP_ADMIN.0.to_owned()),
         ("BOOTSTRAP_ADMIN_ORDER_NO", BOOTSTRAP_ADMIN.1.to_string()),
         ("TIM_SDKAPPID", TIM_SDK_APP_ID.to_string()),
-        ("TIM_SECRET_KEY", TIM_SECRET_KEY.to_owned()),
         ("ASSET_BASE_URL", "http://assets.test".to_owned()),
         ("BUCKET_NAME", bucket_for(table)),
         ("S3_FORCE_PATH_STYLE", "true".to_owned()),
     ]);
+    for (variable, parameter, _) in TEST_PARAMETERS {
+        settings.insert(variable, parameter.to_owned());
+    }
     Config::from_lookup(|name| settings.get(name).cloned())
         .unwrap_or_else(|error| panic!("test configuration: {error}"))
 }
@@ -113,42 +135,60 @@ impl TestApp {
         let sdk = local_sdk_config(endpoint);
         let table = unique_table_name();
         let calls = CallLog::default();
-        let client = aws_sdk_dynamodb::Client::from_conf(
-            aws_sdk_dynamodb::config::Builder::from(&sdk)
-                .interceptor(calls.clone())
-                .build(),
-        );
+        let dynamodb = |log: CallLog| {
+            aws_sdk_dynamodb::Client::from_conf(
+                aws_sdk_dynamodb::config::Builder::from(&sdk)
+                    .interceptor(log)
+                    .build(),
+            )
+        };
+        let client = dynamodb(calls.clone());
         let definition = schema::table_definition(&workspace_root().join("template.yaml"))
             .unwrap_or_else(|error| panic!("{error}"));
         schema::create_table(&client, &table, &definition)
             .await
             .unwrap_or_else(|error| panic!("{error}"));
-        let s3 = s3_local::client(&sdk);
+        let s3 = s3_local::logged_client(&sdk, calls.clone());
         s3_local::create_bucket(&s3, &bucket_for(&table))
             .await
             .unwrap_or_else(|error| panic!("{error}"));
         let clock = Arc::new(AtomicI64::new(0));
         let reader = Arc::clone(&clock);
-        let state = AppState::with_store(
-            test_config(&table),
-            sdk.clone(),
-            Store::new(client, &table),
-            aws_sdk_ssm::Client::new(&sdk),
-            s3,
-            Arc::new(move || match reader.load(Ordering::SeqCst) {
-                0 => shared::time::now(),
-                fixed => fixed,
-            }),
-        );
+        let now: shared::state::Clock = Arc::new(move || match reader.load(Ordering::SeqCst) {
+            0 => shared::time::now(),
+            fixed => fixed,
+        });
+        let config = test_config(&table);
+        let state_over = |log: CallLog, dynamodb: aws_sdk_dynamodb::Client| {
+            AppState::with_store(
+                config.clone(),
+                sdk.clone(),
+                Store::new(dynamodb, &table),
+                ssm_local::client(&sdk, log.clone()),
+                s3_local::logged_client(&sdk, log),
+                Arc::clone(&now),
+            )
+        };
+        let state = state_over(calls.clone(), client);
+        let states: BTreeMap<&'static str, AppState> = functions()
+            .into_iter()
+            .map(|(name, _)| name)
+            .chain(EVENT_FUNCTIONS)
+            .map(|name| {
+                let log = calls.for_function(name);
+                (name, state_over(log.clone(), dynamodb(log)))
+            })
+            .collect();
         let routers = functions()
             .into_iter()
-            .map(|(name, router)| (name, router(state.clone())))
+            .map(|(name, router)| (name, router(states[name].clone())))
             .collect();
         let routes = template_routes().unwrap_or_else(|error| panic!("{error}"));
         let dispatcher = Dispatcher::new(&routes).unwrap_or_else(|error| panic!("{error}"));
         TestApp {
             state,
             table,
+            states,
             routers,
             dispatcher,
             clock,
@@ -164,6 +204,16 @@ impl TestApp {
     /// Freezes the clock at `unix_seconds` (0 returns to the system clock).
     pub fn set_now(&self, unix_seconds: i64) {
         self.clock.store(unix_seconds, Ordering::SeqCst);
+    }
+
+    /// The state of function `name` (its configuration and clients): for calling the
+    /// handlers of a function that API Gateway does not invoke (`image-variants`), or a
+    /// router over another configuration.
+    pub fn function_state(&self, name: &str) -> AppState {
+        self.states
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no function {name}"))
     }
 
     /// The router of function `name`.

@@ -9,12 +9,14 @@ pub mod dynamodb_local;
 pub mod edge;
 pub mod fixture;
 pub mod images;
+pub mod ledger;
 pub mod local_server;
 pub mod mobilization;
 pub mod routes;
 pub mod s3_event;
 pub mod s3_local;
 pub mod schema;
+pub mod ssm_local;
 
 use std::path::PathBuf;
 
