@@ -8,6 +8,7 @@ pub mod design_fixture;
 pub mod dynamodb_local;
 pub mod edge;
 pub mod fixture;
+pub mod iam;
 pub mod images;
 pub mod ledger;
 pub mod local_server;
