@@ -1,6 +1,8 @@
 //! A test application: every function's router over a fresh table in DynamoDB Local,
 //! called with real HTTP-shaped requests, dispatched by the same route table as
-//! `cargo lambda watch`.
+//! `cargo lambda watch`. Each function has its own state and clients, as each is its own
+//! Lambda when deployed: what its code calls is recorded under its name (see
+//! [`crate::ledger`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -20,8 +22,8 @@ use shared::AppState;
 use tower::ServiceExt;
 
 use crate::calls::CallLog;
-use crate::routes::{functions, template_routes, Dispatcher};
-use crate::{dynamodb_local, s3_local, schema, workspace_root};
+use crate::routes::{functions, template_routes, Dispatcher, EVENT_FUNCTIONS};
+use crate::{dynamodb_local, s3_local, schema, ssm_local, workspace_root};
 
 /// The signing secret of test tokens.
 pub const JWT_SECRET: &str = "test-jwt-secret";
@@ -47,12 +49,37 @@ pub const TIM_SECRET_KEY: &str = "test-tim-key";
 /// The IM application id of the test configuration.
 pub const TIM_SDK_APP_ID: u64 = 1_400_000_001;
 
+/// The secrets of the test configuration, given as deployed functions get them: the
+/// variable naming the SSM parameter, the parameter, and its value (which
+/// [`ssm_local::LocalSsm`] serves).
+pub const TEST_PARAMETERS: [(&str, &str, &str); 4] = [
+    ("JWT_SECRET_PARAMETER", "/test/jwt-secret", JWT_SECRET),
+    (
+        "CREDENTIAL_PEPPER_PARAMETER",
+        "/test/credential-pepper",
+        CREDENTIAL_PEPPER,
+    ),
+    (
+        "TIM_SECRET_PARAMETER",
+        "/test/tim-secret-key",
+        TIM_SECRET_KEY,
+    ),
+    (
+        "BOOTSTRAP_ADMIN_PARAMETER",
+        "/test/bootstrap-admin",
+        r#"{"i_code": "admin-test", "order_no": 1}"#,
+    ),
+];
+
 /// Every function's router over one fresh table.
 pub struct TestApp {
-    /// The state the routers share.
+    /// The harness's own state (same configuration, table, bucket and clock as the
+    /// functions'), for fixtures and for reading back what requests did; its calls are
+    /// nobody's in the ledger.
     pub state: AppState,
     /// The table of this app.
     pub table: String,
+    states: BTreeMap<&'static str, AppState>,
     routers: BTreeMap<&'static str, Router>,
     dispatcher: Dispatcher,
     clock: Arc<AtomicI64>,
@@ -60,22 +87,50 @@ pub struct TestApp {
     sdk: aws_config::SdkConfig,
 }
 
-/// The configuration the test functions run with.
+/// The configuration of the harness's own state: every secret of [`TEST_PARAMETERS`].
 pub fn test_config(table: &str) -> Config {
-    let settings = HashMap::from([
+    config_naming(table, |_| true)
+}
+
+/// Each function's environment in template.yaml, by binary (read once per process).
+fn environments() -> &'static BTreeMap<String, BTreeMap<String, String>> {
+    static ENVIRONMENTS: std::sync::OnceLock<BTreeMap<String, BTreeMap<String, String>>> =
+        std::sync::OnceLock::new();
+    ENVIRONMENTS.get_or_init(|| {
+        let template = crate::iam::Template::load().and_then(|template| template.functions());
+        template
+            .unwrap_or_else(|error| panic!("template.yaml: {error}"))
+            .into_iter()
+            .map(|function| (function.binary, function.environment))
+            .collect()
+    })
+}
+
+/// The configuration function `function` runs with: the secrets its environment in
+/// template.yaml names, as deployed (only auth and admin know the bootstrap admin pair).
+fn function_config(table: &str, function: &str) -> Config {
+    let environment = environments()
+        .get(function)
+        .unwrap_or_else(|| panic!("no function {function} in template.yaml"));
+    config_naming(table, |variable| environment.contains_key(variable))
+}
+
+/// The test configuration with the secrets whose variables `names` accepts.
+fn config_naming(table: &str, names: impl Fn(&str) -> bool) -> Config {
+    let mut settings = HashMap::from([
         ("TABLE_NAME", table.to_owned()),
-        ("JWT_SECRET", JWT_SECRET.to_owned()),
         ("TOKEN_ISSUER", TOKEN_SCOPE.to_owned()),
         ("TOKEN_AUDIENCE", TOKEN_SCOPE.to_owned()),
-        ("CREDENTIAL_PEPPER", CREDENTIAL_PEPPER.to_owned()),
-        ("BOOTSTRAP_ADMIN_I_CODE", BOOTSTRAP_ADMIN.0.to_owned()),
-        ("BOOTSTRAP_ADMIN_ORDER_NO", BOOTSTRAP_ADMIN.1.to_string()),
         ("TIM_SDKAPPID", TIM_SDK_APP_ID.to_string()),
-        ("TIM_SECRET_KEY", TIM_SECRET_KEY.to_owned()),
         ("ASSET_BASE_URL", "http://assets.test".to_owned()),
         ("BUCKET_NAME", bucket_for(table)),
         ("S3_FORCE_PATH_STYLE", "true".to_owned()),
     ]);
+    for (variable, parameter, _) in TEST_PARAMETERS {
+        if names(variable) {
+            settings.insert(variable, parameter.to_owned());
+        }
+    }
     Config::from_lookup(|name| settings.get(name).cloned())
         .unwrap_or_else(|error| panic!("test configuration: {error}"))
 }
@@ -138,38 +193,56 @@ impl TestApp {
         let sdk = local_sdk_config(endpoint);
         let table = unique_table_name();
         let calls = CallLog::default();
-        let client = aws_sdk_dynamodb::Client::from_conf(
-            aws_sdk_dynamodb::config::Builder::from(&sdk)
-                .interceptor(calls.clone())
-                .build(),
-        );
+        let dynamodb = |log: CallLog| {
+            aws_sdk_dynamodb::Client::from_conf(
+                aws_sdk_dynamodb::config::Builder::from(&sdk)
+                    .interceptor(log)
+                    .build(),
+            )
+        };
+        let client = dynamodb(calls.clone());
         let definition = schema::table_definition(&workspace_root().join("template.yaml"))
             .unwrap_or_else(|error| panic!("{error}"));
         schema::create_table(&client, &table, &definition)
             .await
             .unwrap_or_else(|error| panic!("{error}"));
-        let s3 = s3_local::client(&sdk);
+        let s3 = s3_local::logged_client(&sdk, calls.clone());
         s3_local::create_bucket(&s3, &bucket_for(&table))
             .await
             .unwrap_or_else(|error| panic!("{error}"));
         let clock = Arc::new(AtomicI64::new(0));
-        let state = AppState::with_store(
-            test_config(&table),
-            sdk.clone(),
-            Store::new(client, &table),
-            aws_sdk_ssm::Client::new(&sdk),
-            s3,
-            clock_of(&clock),
-        );
+        let now = clock_of(&clock);
+        let state_over = |config: Config, log: CallLog, dynamodb: aws_sdk_dynamodb::Client| {
+            AppState::with_store(
+                config,
+                sdk.clone(),
+                Store::new(dynamodb, &table),
+                ssm_local::client(&sdk, log.clone()),
+                s3_local::logged_client(&sdk, log),
+                Arc::clone(&now),
+            )
+        };
+        let state = state_over(test_config(&table), calls.clone(), client);
+        let states: BTreeMap<&'static str, AppState> = functions()
+            .into_iter()
+            .map(|(name, _)| name)
+            .chain(EVENT_FUNCTIONS)
+            .map(|name| {
+                let log = calls.for_function(name);
+                let config = function_config(&table, name);
+                (name, state_over(config, log.clone(), dynamodb(log)))
+            })
+            .collect();
         let routers = functions()
             .into_iter()
-            .map(|(name, router)| (name, router(state.clone())))
+            .map(|(name, router)| (name, router(states[name].clone())))
             .collect();
         let routes = template_routes().unwrap_or_else(|error| panic!("{error}"));
         let dispatcher = Dispatcher::new(&routes).unwrap_or_else(|error| panic!("{error}"));
         TestApp {
             state,
             table,
+            states,
             routers,
             dispatcher,
             clock,
@@ -199,6 +272,16 @@ impl TestApp {
     /// Freezes the clock at `unix_seconds` (0 returns to the system clock).
     pub fn set_now(&self, unix_seconds: i64) {
         self.clock.store(unix_seconds, Ordering::SeqCst);
+    }
+
+    /// The state of function `name` (its configuration and clients): for calling the
+    /// handlers of a function that API Gateway does not invoke (`image-variants`), or a
+    /// router over another configuration.
+    pub fn function_state(&self, name: &str) -> AppState {
+        self.states
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no function {name}"))
     }
 
     /// The router of function `name`.

@@ -10,13 +10,16 @@ pub mod dynamodb_local;
 pub mod edge;
 pub mod events;
 pub mod fixture;
+pub mod iam;
 pub mod images;
+pub mod ledger;
 pub mod local_server;
 pub mod mobilization;
 pub mod routes;
 pub mod s3_event;
 pub mod s3_local;
 pub mod schema;
+pub mod ssm_local;
 
 use std::path::PathBuf;
 

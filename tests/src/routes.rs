@@ -56,6 +56,10 @@ pub fn functions() -> Vec<(&'static str, RouterFn)> {
     ]
 }
 
+/// The functions invoked by events only (no routes), whose handlers tests call directly
+/// over [`crate::app::TestApp::function_state`].
+pub const EVENT_FUNCTIONS: [&str; 1] = ["image-variants"];
+
 /// The paths of `[workspace.metadata.lambda.watch.router]` in `Cargo.toml`, each with the
 /// one function that takes it (for every method).
 pub fn watch_paths() -> Result<BTreeMap<String, String>, String> {

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use aws_config::SdkConfig;
 
+use crate::calls::CallLog;
 use crate::local_server::{self, free_port};
 
 /// Access key of the local server (the SDK test credentials).
@@ -74,17 +75,23 @@ fn remove_stale_dirs() {
 
 /// An S3 client for `endpoint`, path-style (the server listens on an IP address).
 pub fn client_for(sdk: &SdkConfig, endpoint: &str) -> aws_sdk_s3::Client {
-    aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(sdk)
-            .endpoint_url(endpoint)
-            .force_path_style(true)
-            .build(),
-    )
+    aws_sdk_s3::Client::from_conf(builder(sdk, endpoint).build())
+}
+
+fn builder(sdk: &SdkConfig, endpoint: &str) -> aws_sdk_s3::config::Builder {
+    aws_sdk_s3::config::Builder::from(sdk)
+        .endpoint_url(endpoint)
+        .force_path_style(true)
 }
 
 /// An S3 client for the test process's local S3.
 pub fn client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
     client_for(sdk, endpoint())
+}
+
+/// An S3 client for the test process's local S3 with `log` on it (see [`CallLog`]).
+pub fn logged_client(sdk: &SdkConfig, log: CallLog) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(builder(sdk, endpoint()).interceptor(log).build())
 }
 
 /// Creates `bucket` (an existing one is fine).

@@ -65,9 +65,10 @@ pub async fn upload(
 /// Delivers the S3 event for `key` to the pipeline, as S3 (or the local bridge) does.
 pub async fn deliver(app: &TestApp, key: &str, etag: &str, delivery: &str) -> Outcome {
     let event = object_created(app.state.bucket().unwrap(), key, etag, 0);
-    let mut outcomes = image_variants::handle(&app.state, event, delivery)
-        .await
-        .unwrap();
+    let mut outcomes =
+        image_variants::handle(&app.function_state("image-variants"), event, delivery)
+            .await
+            .unwrap();
     assert_eq!(outcomes.len(), 1);
     outcomes.remove(0)
 }
@@ -602,20 +603,24 @@ async fn expired_unclaimed_uploads_lose_their_variants() {
     let sml = variant_key(&app, id, Variant::Sml).await;
     assert!(object(&app, &sml).await.is_some());
     let image = old_image(&app, id).await;
-    let outcomes = image_variants::handle_expired(&app.state, ttl_removal(id, Some(image.clone())))
-        .await
-        .unwrap();
+    let outcomes = image_variants::handle_expired(
+        &app.function_state("image-variants"),
+        ttl_removal(id, Some(image.clone())),
+    )
+    .await
+    .unwrap();
     assert_eq!(outcomes, [Outcome::Expired { id }]);
     for variant in Variant::ALL {
         let key = variant_key(&app, id, variant).await;
         assert_eq!(object(&app, &key).await, None, "{key}");
     }
     // A redelivery finds nothing left to delete and succeeds.
-    assert!(
-        image_variants::handle_expired(&app.state, ttl_removal(id, Some(image)))
-            .await
-            .is_ok()
-    );
+    assert!(image_variants::handle_expired(
+        &app.function_state("image-variants"),
+        ttl_removal(id, Some(image))
+    )
+    .await
+    .is_ok());
 }
 
 #[tokio::test]
@@ -635,7 +640,7 @@ async fn expired_files_from_before_tokens_lose_the_variants_under_their_id() {
     // Whether the stream sends the old image (without a token) or keys only.
     let legacy_image = json!({"PK": {"S": format!("FILE#{id}")}, "SK": {"S": "FILE"}});
     for event in [ttl_removal(id, Some(legacy_image)), ttl_removal(id, None)] {
-        let outcomes = image_variants::handle_expired(&app.state, event)
+        let outcomes = image_variants::handle_expired(&app.function_state("image-variants"), event)
             .await
             .unwrap();
         assert_eq!(outcomes, [Outcome::Expired { id }]);
@@ -724,7 +729,7 @@ async fn multipart_storage_failure_is_10007() {
     let (token, _) = app.member(&[], None).await;
     let mut config = test_config(&app.table);
     config.bucket_name = Some("Not_A_Valid_Bucket".to_owned());
-    let router = files::router(app.state.with_config(config));
+    let router = files::router(app.function_state("files").with_config(config));
     let (content_type, body) = multipart(&[("file1", "a.jpg", "image/jpeg", &jpeg(32, 32))]);
     let response = app
         .request(axum::http::Method::POST, "/v1/file")
