@@ -324,6 +324,22 @@ impl Template {
 
 /// `value` as an expression, intrinsic functions in their short (`!Ref`) or long
 /// (`{Ref: …}`) forms.
+/// An argument of an intrinsic as written: a list in brackets, anything else as
+/// [`raw_expression`] reads it.
+fn written(value: &Value) -> Result<String, String> {
+    match value {
+        Value::Sequence(items) => Ok(format!(
+            "[{}]",
+            items
+                .iter()
+                .map(written)
+                .collect::<Result<Vec<_>, _>>()?
+                .join(", ")
+        )),
+        other => raw_expression(other),
+    }
+}
+
 fn raw_expression(value: &Value) -> Result<String, String> {
     let intrinsic = |name: &str, argument: &Value| -> Result<String, String> {
         match (name, argument) {
@@ -351,9 +367,20 @@ fn raw_expression(value: &Value) -> Result<String, String> {
                 }
                 Ok(text)
             }
+            // Conditions and string functions (a stack-id suffix, an optional domain) stay
+            // as written: the same expression in an environment and in a policy reads the
+            // same, which is all the comparison needs.
+            ("If" | "Select" | "Split" | "Join", Value::Sequence(parts)) => {
+                let parts = parts
+                    .iter()
+                    .map(written)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(format!("${{Fn::{name}({})}}", parts.join(", ")))
+            }
             _ => Err(format!("cannot read !{name} {argument:?}")),
         }
     };
+
     match value {
         Value::String(text) => Ok(text.clone()),
         Value::Number(number) => Ok(number.to_string()),
