@@ -371,10 +371,7 @@ fn raw_expression(value: &Value) -> Result<String, String> {
             // as written: the same expression in an environment and in a policy reads the
             // same, which is all the comparison needs.
             ("If" | "Select" | "Split" | "Join", Value::Sequence(parts)) => {
-                let parts = parts
-                    .iter()
-                    .map(written)
-                    .collect::<Result<Vec<_>, _>>()?;
+                let parts = parts.iter().map(written).collect::<Result<Vec<_>, _>>()?;
                 Ok(format!("${{Fn::{name}({})}}", parts.join(", ")))
             }
             _ => Err(format!("cannot read !{name} {argument:?}")),

@@ -20,7 +20,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use api_tests::iam::{
-    compare, merge, parameter_problems, table, untested_parameters, Comparison, Function, Template,
+    compare, merge, parameter_problems, table, untested_parameters, Comparison, Function,
+    Statement, Template,
 };
 use api_tests::ledger;
 
@@ -151,6 +152,18 @@ fn report(comparisons: &[(Function, Comparison)], sources: &[String]) -> String 
 }
 
 /// The comparison itself (see the module documentation).
+/// `function`'s role and its statements, or why it has none to compare.
+fn role_statements<'a>(
+    template: &Template,
+    function: &'a Function,
+) -> Result<(&'a str, Vec<Statement>), String> {
+    let role = function
+        .role
+        .as_deref()
+        .ok_or_else(|| format!("{} has no Role of the template", function.logical_id))?;
+    Ok((role, template.statements(role)?))
+}
+
 #[test]
 fn every_recorded_call_is_granted_and_every_grant_is_used() {
     let (template, functions) = template_functions();
@@ -185,16 +198,13 @@ fn every_recorded_call_is_granted_and_every_grant_is_used() {
     }
     let mut comparisons = Vec::new();
     for function in &functions {
-        let Some(role) = &function.role else {
-            failures.push(format!(
-                "{} has no Role of the template",
-                function.logical_id
-            ));
-            continue;
+        let (role, statements) = match role_statements(&template, function) {
+            Ok(found) => found,
+            Err(failure) => {
+                failures.push(failure);
+                continue;
+            }
         };
-        let statements = template
-            .statements(role)
-            .unwrap_or_else(|error| panic!("{error}"));
         let used = uses.get(&function.binary).cloned().unwrap_or_default();
         if used.is_empty() {
             failures.push(format!(
@@ -262,16 +272,13 @@ fn ssm_grants_are_exact_parameters_of_the_function_environment() {
     let (template, functions) = template_functions();
     let mut failures = Vec::new();
     for function in &functions {
-        let Some(role) = &function.role else {
-            failures.push(format!(
-                "{} has no Role of the template",
-                function.logical_id
-            ));
-            continue;
+        let (_, statements) = match role_statements(&template, function) {
+            Ok(found) => found,
+            Err(failure) => {
+                failures.push(failure);
+                continue;
+            }
         };
-        let statements = template
-            .statements(role)
-            .unwrap_or_else(|error| panic!("{error}"));
         failures.extend(
             parameter_problems(function, &statements)
                 .into_iter()

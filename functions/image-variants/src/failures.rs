@@ -11,11 +11,11 @@ use aws_lambda_events::event::s3::S3Event;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use serde::Deserialize;
 use serde_json::Value;
-use shared::file::{parse_upload_key, Exhausted};
+use shared::file::Exhausted;
 use shared::{ApiError, AppState};
 
 use crate::metrics::{self, PipelineOutcome};
-use crate::pipeline::Outcome;
+use crate::pipeline::{file_of, skipped, Outcome};
 
 /// What the uploader reads in the file's `reason`: the cause goes to the logs, not to them.
 pub const GAVE_UP: &str = "the image could not be processed; upload it again";
@@ -119,23 +119,13 @@ async fn reconcile(state: &AppState, record: &DestinationRecord) -> Result<Vec<O
 
 /// Marks the file of the original at `key` failed, if nothing else is at work on it.
 async fn give_up(state: &AppState, key: &str, request_id: &str) -> Result<Outcome, ApiError> {
-    let skipped = |why: &str| Outcome::Skipped {
-        key: key.to_owned(),
-        why: why.to_owned(),
+    let file = match file_of(state, key).await? {
+        Ok(file) => file,
+        Err(skip) => return Ok(skip),
     };
-    let Some((owner_id, id)) = parse_upload_key(key) else {
-        return Ok(skipped("not an upload key"));
-    };
-    let store = state.store();
-    let Some(file) = store
-        .file(id)
-        .await?
-        .filter(|file| file.owner_id == Some(owner_id))
-    else {
-        return Ok(skipped("no file record for this key"));
-    };
+    let (store, id) = (state.store(), file.id);
     match file.when_retries_exhausted(request_id, state.now()) {
-        Exhausted::Nothing => Ok(skipped("the file is done with")),
+        Exhausted::Nothing => Ok(skipped(key, "the file is done with")),
         Exhausted::Wait => Ok(Outcome::Waiting { id }),
         Exhausted::GiveUp => match store.give_up_file(&file, GAVE_UP).await? {
             Some(_) => {

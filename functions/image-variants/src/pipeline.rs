@@ -6,7 +6,7 @@ use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::primitives::ByteStream;
 use serde::Serialize;
 use shared::file::{
-    parse_upload_key, Delivery, VariantFolder, CLAIM_LEASE_SECONDS, MAX_FILE_BYTES,
+    parse_upload_key, Delivery, FileRecord, VariantFolder, CLAIM_LEASE_SECONDS, MAX_FILE_BYTES,
 };
 use shared::store::files::FileOutcome;
 use shared::{ApiError, AppState};
@@ -50,7 +50,7 @@ pub enum Outcome {
     },
 }
 
-fn skipped(key: &str, why: &str) -> Outcome {
+pub(crate) fn skipped(key: &str, why: &str) -> Outcome {
     Outcome::Skipped {
         key: key.to_owned(),
         why: why.to_owned(),
@@ -76,6 +76,21 @@ pub async fn handle(
     Ok(outcomes)
 }
 
+/// The record of the file whose original is at `key`, or the outcome to answer when there
+/// is none.
+pub(crate) async fn file_of(
+    state: &AppState,
+    key: &str,
+) -> Result<Result<FileRecord, Outcome>, ApiError> {
+    let Some((owner_id, id)) = parse_upload_key(key) else {
+        return Ok(Err(skipped(key, "not an upload key")));
+    };
+    let file = state.store().file(id).await?;
+    Ok(file
+        .filter(|file| file.owner_id == Some(owner_id))
+        .ok_or_else(|| skipped(key, "no file record for this key")))
+}
+
 /// Processes the original at `key` with `etag` under the claim token `token`.
 pub async fn process(
     state: &AppState,
@@ -83,17 +98,11 @@ pub async fn process(
     etag: &str,
     token: &str,
 ) -> Result<Outcome, ApiError> {
-    let Some((owner_id, id)) = parse_upload_key(key) else {
-        return Ok(skipped(key, "not an upload key"));
+    let file = match file_of(state, key).await? {
+        Ok(file) => file,
+        Err(skip) => return Ok(skip),
     };
-    let store = state.store();
-    let Some(file) = store
-        .file(id)
-        .await?
-        .filter(|file| file.owner_id == Some(owner_id))
-    else {
-        return Ok(skipped(key, "no file record for this key"));
-    };
+    let (store, id) = (state.store(), file.id);
     let now = state.now();
     let action = match file.delivery(etag, now) {
         Delivery::Process(action) => action,

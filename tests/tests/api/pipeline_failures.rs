@@ -11,12 +11,58 @@ use aws_lambda_events::event::sqs::SqsEvent;
 use image_variants::failures::GAVE_UP;
 use image_variants::Outcome;
 use serde_json::{json, Value};
-use shared::file::{FileStatus, CLAIM_LEASE_SECONDS, PENDING_TTL_SECONDS};
+use shared::file::{FileAction, FileStatus, CLAIM_LEASE_SECONDS, PENDING_TTL_SECONDS};
 
 use crate::files::{deliver as deliver_once, upload};
 
 /// An address nothing listens on: every S3 call of a state pointed there fails.
 const NO_S3: &str = "http://127.0.0.1:9";
+
+/// A member's upload through a presigned URL, its file `pending`, on an app whose clock is
+/// frozen at `now`.
+struct Upload {
+    app: TestApp,
+    now: i64,
+    token: String,
+    id: u64,
+    key: String,
+    etag: String,
+}
+
+async fn uploaded(original: Vec<u8>) -> Upload {
+    let app = TestApp::new().await;
+    let now = shared::time::now();
+    app.set_now(now);
+    let (token, _) = app.member(&[], None).await;
+    let (id, key, etag) = upload(&app, &token, "image/jpeg", original).await;
+    Upload {
+        app,
+        now,
+        token,
+        id,
+        key,
+        etag,
+    }
+}
+
+/// Claims file `id` for the delivery `claim` at `now`, as a delivery of its upload event
+/// with `etag` does before it reads the original.
+async fn claimed(app: &TestApp, id: u64, etag: &str, claim: &str, now: i64) {
+    let store = app.state.store();
+    let file = store.file(id).await.unwrap().unwrap();
+    let until = now + CLAIM_LEASE_SECONDS;
+    let claimed = store
+        .claim_file(
+            &file,
+            FileAction::Claim,
+            etag.trim_matches('"'),
+            claim,
+            until,
+        )
+        .await
+        .unwrap();
+    assert!(claimed.is_some(), "{claim} could not claim file {id}");
+}
 
 /// Hands `records` to the function as the failure queue's event source does: the messages
 /// kept for another try, and what became of each file.
@@ -42,11 +88,14 @@ fn gave_up_on(app: &TestApp, key: &str, etag: &str, request_id: &str) -> Value {
 
 #[tokio::test]
 async fn an_upload_event_that_fails_every_attempt_ends_with_the_file_failed() {
-    let app = TestApp::new().await;
-    let now = shared::time::now();
-    app.set_now(now);
-    let (token, _) = app.member(&[], None).await;
-    let (id, key, etag) = upload(&app, &token, "image/jpeg", jpeg(640, 480)).await;
+    let Upload {
+        app,
+        token,
+        id,
+        key,
+        etag,
+        ..
+    } = uploaded(jpeg(640, 480)).await;
     let event =
         serde_json::to_value(object_created(app.state.bucket().unwrap(), &key, &etag, 0)).unwrap();
 
@@ -109,25 +158,16 @@ async fn an_upload_event_that_fails_every_attempt_ends_with_the_file_failed() {
 
 #[tokio::test]
 async fn a_file_another_delivery_is_processing_waits_then_fails() {
-    let app = TestApp::new().await;
-    let now = shared::time::now();
-    app.set_now(now);
-    let (token, _) = app.member(&[], None).await;
-    let (id, key, etag) = upload(&app, &token, "image/jpeg", jpeg(64, 48)).await;
+    let Upload {
+        app,
+        now,
+        id,
+        key,
+        etag,
+        ..
+    } = uploaded(jpeg(64, 48)).await;
+    claimed(&app, id, &etag, "req-2#0", now).await;
     let store = app.state.store();
-    let file = store.file(id).await.unwrap().unwrap();
-    let action = shared::file::FileAction::Claim;
-    store
-        .claim_file(
-            &file,
-            action,
-            etag.trim_matches('"'),
-            "req-2#0",
-            now + CLAIM_LEASE_SECONDS,
-        )
-        .await
-        .unwrap()
-        .unwrap();
     let record = gave_up_on(&app, &key, &etag, "req-1");
 
     let (kept, outcomes) = from_the_queue(&app, std::slice::from_ref(&record)).await;
@@ -206,11 +246,14 @@ async fn a_message_that_is_not_a_destination_record_is_kept_for_the_dead_letter_
 
 #[tokio::test]
 async fn a_presigned_file_expires_unless_its_upload_is_processed() {
-    let app = TestApp::new().await;
-    let now = shared::time::now();
-    app.set_now(now);
-    let (token, _) = app.member(&[], None).await;
-    let (id, key, etag) = upload(&app, &token, "image/jpeg", jpeg(64, 48)).await;
+    let Upload {
+        app,
+        now,
+        id,
+        key,
+        etag,
+        ..
+    } = uploaded(jpeg(64, 48)).await;
     let pending = app.state.store().file(id).await.unwrap().unwrap();
     assert_eq!(pending.expires_at, Some(now + PENDING_TTL_SECONDS));
     assert_eq!(
@@ -223,25 +266,17 @@ async fn a_presigned_file_expires_unless_its_upload_is_processed() {
 
 #[tokio::test]
 async fn a_claim_whose_holder_died_is_taken_over_once_its_lease_runs_out() {
-    let app = TestApp::new().await;
-    let now = shared::time::now();
-    app.set_now(now);
-    let (token, _) = app.member(&[], None).await;
-    let (id, key, etag) = upload(&app, &token, "image/jpeg", jpeg(64, 48)).await;
-    let store = app.state.store();
-    let file = store.file(id).await.unwrap().unwrap();
+    let Upload {
+        app,
+        now,
+        id,
+        key,
+        etag,
+        ..
+    } = uploaded(jpeg(64, 48)).await;
     // A delivery claimed the file, then its run crashed or timed out.
-    store
-        .claim_file(
-            &file,
-            shared::file::FileAction::Claim,
-            etag.trim_matches('"'),
-            "crashed#0",
-            now + CLAIM_LEASE_SECONDS,
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    claimed(&app, id, &etag, "crashed#0", now).await;
+    let store = app.state.store();
 
     let early = deliver_once(&app, &key, &etag, "retry-1").await;
     assert!(matches!(early, Outcome::Skipped { .. }), "{early:?}");
