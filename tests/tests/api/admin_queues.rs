@@ -1,0 +1,228 @@
+//! The console's admin queues: `GET /v1/admin/services`, … `?status=` — newest first, paged,
+//! one Query on an index partition per page, admins only.
+
+use api_tests::app::TestApp;
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::Value;
+
+use crate::market::*;
+
+/// The ids of a page's items, in order.
+fn ids(page: &Value) -> Vec<u64> {
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_u64().unwrap())
+        .collect()
+}
+
+async fn queue(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = app.get(path).token(token).send().await;
+    response.assert_ok(200);
+    response.data().clone()
+}
+
+#[tokio::test]
+async fn services_by_status_newest_first_paged_in_one_query() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    let mut pending = Vec::new();
+    for _ in 0..3 {
+        pending.push(create_service(&app, &m, service_body(m.category, 0)).await);
+    }
+    let published = published_service(&app, &m).await;
+    app.calls();
+    let first = queue(&app, &m.admin, "/v1/admin/services?status=0&page=1&count=2").await;
+    let mut calls = app.calls();
+    calls.sort();
+    assert_eq!(
+        calls,
+        ["GetItem", "GetItem", "Query"],
+        "session, tally, page"
+    );
+    assert_eq!(ids(&first), [pending[2], pending[1]]);
+    assert_eq!(first["total"], 3);
+    assert_eq!(first["last_page"], 2);
+    assert_eq!(first["has_more"], true);
+    let second = queue(&app, &m.admin, "/v1/admin/services?status=0&page=2&count=2").await;
+    assert_eq!(ids(&second), [pending[0]]);
+    assert_eq!(second["has_more"], false);
+
+    // What the operator decides on: title, price, cover photo, publisher with contacts.
+    let item = &first["data"][0];
+    assert_eq!(item["title"], "节假日宠物寄养");
+    assert_eq!(item["price"], "300.00");
+    assert_eq!(item["status"], 0);
+    assert_eq!(item["category"]["name"], "宠物");
+    for size in ["sml", "mid"] {
+        let url = item["cover_image"][size].as_str().unwrap();
+        assert!(url.ends_with(&format!("/{size}.jpg")), "{url}");
+    }
+    assert_eq!(item["publisher"]["id"], m.publisher_id);
+    assert!(item["publisher"].get("tel").is_some(), "{item}");
+
+    let listed = queue(
+        &app,
+        &m.admin,
+        "/v1/admin/services?status=2&page=1&count=10",
+    )
+    .await;
+    assert_eq!(ids(&listed), [published]);
+    assert_eq!(listed["total"], 1);
+}
+
+#[tokio::test]
+async fn a_service_moves_between_queues_with_its_status() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    let id = create_service(&app, &m, service_body(m.category, 0)).await;
+    let at = |status: u8| format!("/v1/admin/services?status={status}&page=1&count=10");
+    assert_eq!(ids(&queue(&app, &m.admin, &at(0)).await), [id]);
+    audit(&app, &m, id, true).await.assert_ok(200);
+    let waiting = queue(&app, &m.admin, &at(0)).await;
+    assert_eq!(
+        (ids(&waiting), &waiting["total"]),
+        (vec![], &Value::from(0))
+    );
+    let approved = queue(&app, &m.admin, &at(1)).await;
+    assert_eq!(
+        (ids(&approved), &approved["total"]),
+        (vec![id], &Value::from(1))
+    );
+    service_action(&app, &m.publisher, id, 1)
+        .await
+        .assert_ok(200);
+    assert!(ids(&queue(&app, &m.admin, &at(1)).await).is_empty());
+    assert_eq!(ids(&queue(&app, &m.admin, &at(2)).await), [id]);
+    service_action(&app, &m.publisher, id, 3)
+        .await
+        .assert_ok(200);
+    assert!(ids(&queue(&app, &m.admin, &at(2)).await).is_empty());
+    let cancelled = queue(&app, &m.admin, &at(4)).await;
+    assert_eq!(
+        (ids(&cancelled), &cancelled["total"]),
+        (vec![id], &Value::from(1))
+    );
+}
+
+/// Each queue route with a valid query string.
+const QUEUES: &[&str] = &["/v1/admin/services?status=0&page=1&count=10"];
+
+#[tokio::test]
+async fn queues_are_for_admins_only() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    for path in QUEUES {
+        app.get(path)
+            .token(&m.publisher)
+            .send()
+            .await
+            .assert_error(403, 10010);
+        app.get(path).send().await.assert_error(401, 10001);
+        app.get(path)
+            .token("not-a-token")
+            .send()
+            .await
+            .assert_error(401, 10002);
+    }
+}
+
+#[tokio::test]
+async fn a_status_outside_the_enum_is_10000_naming_status() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    for path in QUEUES {
+        for bad in ["9", "x", "-1", ""] {
+            let path = path.replace("status=0", &format!("status={bad}"));
+            let response = app.get(&path).token(&m.admin).send().await;
+            response.assert_error(400, 10000);
+            let message = response.body["message"].as_str().unwrap();
+            assert!(message.contains("status"), "{path}: {message}");
+        }
+        let missing = path.replace("status=0&", "");
+        app.get(&missing)
+            .token(&m.admin)
+            .send()
+            .await
+            .assert_error(400, 10000);
+        let deep = path.replace("count=10", "count=101");
+        app.get(&deep)
+            .token(&m.admin)
+            .send()
+            .await
+            .assert_error(400, 10000);
+    }
+}
+
+/// The operator's store, over a client that may scan (the app's may not).
+fn operator(app: &TestApp) -> shared::store::Store {
+    let sdk = api_tests::app::local_sdk_config(api_tests::dynamodb_local::endpoint());
+    shared::store::Store::new(aws_sdk_dynamodb::Client::new(&sdk), &app.table)
+}
+
+/// Turns a stored record back into one written before the queues: no queue key, not
+/// counted in the queue tally.
+async fn make_legacy(app: &TestApp, pk: &str, sk: &str, tally: &str, field: &str) {
+    let client = app.state.store().client();
+    client
+        .update_item()
+        .table_name(&app.table)
+        .key("PK", AttributeValue::S(pk.into()))
+        .key("SK", AttributeValue::S(sk.into()))
+        .update_expression("REMOVE queue_counted, GSI3PK, GSI3SK")
+        .send()
+        .await
+        .unwrap();
+    client
+        .update_item()
+        .table_name(&app.table)
+        .key("PK", AttributeValue::S("COUNTER".into()))
+        .key("SK", AttributeValue::S(format!("tally#{tally}")))
+        .update_expression("ADD #f :minus")
+        .expression_attribute_names("#f", field)
+        .expression_attribute_values(":minus", AttributeValue::N("-1".into()))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn services_stored_before_the_queues_are_counted_in_by_the_backfill() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    let old = create_service(&app, &m, service_body(m.category, 0)).await;
+    let new = create_service(&app, &m, service_body(m.category, 0)).await;
+    make_legacy(
+        &app,
+        &format!("SERVICE#{old}"),
+        "SERVICE",
+        "svc-queue",
+        "s0",
+    )
+    .await;
+    let at = "/v1/admin/services?status=0&page=1&count=10";
+    let before = queue(&app, &m.admin, at).await;
+    assert_eq!(
+        (ids(&before), &before["total"]),
+        (vec![new], &Value::from(1))
+    );
+
+    let operator = operator(&app);
+    let done = operator.backfill_queues().await.unwrap();
+    assert_eq!(done.services, 1);
+    assert_eq!(
+        operator.backfill_queues().await.unwrap().services,
+        0,
+        "idempotent"
+    );
+    let after = queue(&app, &m.admin, at).await;
+    assert_eq!(
+        (ids(&after), &after["total"]),
+        (vec![new, old], &Value::from(2))
+    );
+    // Once counted, it moves like any other.
+    audit(&app, &m, old, false).await.assert_ok(200);
+    let after = queue(&app, &m.admin, at).await;
+    assert_eq!((ids(&after), &after["total"]), (vec![new], &Value::from(1)));
+}
