@@ -4,6 +4,7 @@
 //! `svc-queue` (`s{status}`, every status but published, which `svc-pub` `all` counts).
 
 use super::aggregate::{retry, Aggregate};
+use super::backfill::Queued;
 use super::categories::category_key;
 use super::files::file_key;
 use super::{id_sort_key, Index, ItemKey, Store};
@@ -319,28 +320,20 @@ impl Store {
         self.page_of(Index::Gsi3, &partition, &counter, &field, query)
             .await
     }
+}
 
-    /// Counts a service stored before the admin queues in the queue tally and gives it its
-    /// queue key, in one transaction conditioned on the version read; `false` when it was
-    /// counted already (or is gone). Lost races are decided again.
-    pub async fn count_service_in_queue(&self, id: u64) -> Result<bool, ApiError> {
-        retry(
-            || async move {
-                let Some(service) = self.service(id).await? else {
-                    return Ok(Some(false));
-                };
-                if service.queue_counted {
-                    return Ok(Some(false));
-                }
-                let mut next = service.clone();
-                next.queue_counted = true;
-                next.version += 1;
-                let mut txn = self.txn();
-                txn.write(Some(&service), &next)?;
-                Ok(txn.commit().await?.then_some(true))
-            },
-            ApiError::OperationFailed,
-        )
-        .await
+impl Queued for Service {
+    const MAIN_SK: &'static str = "SERVICE";
+
+    fn main_key(id: u64) -> ItemKey {
+        service_key(id)
+    }
+
+    fn counted(&self) -> Option<Self> {
+        (!self.queue_counted).then(|| Service {
+            queue_counted: true,
+            version: self.version + 1,
+            ..self.clone()
+        })
     }
 }

@@ -107,7 +107,10 @@ async fn a_service_moves_between_queues_with_its_status() {
 }
 
 /// Each queue route with a valid query string.
-const QUEUES: &[&str] = &["/v1/admin/services?status=0&page=1&count=10"];
+const QUEUES: &[&str] = &[
+    "/v1/admin/services?status=0&page=1&count=10",
+    "/v1/admin/refunds?status=0&page=1&count=10",
+];
 
 #[tokio::test]
 async fn queues_are_for_admins_only() {
@@ -161,19 +164,40 @@ fn operator(app: &TestApp) -> shared::store::Store {
     shared::store::Store::new(aws_sdk_dynamodb::Client::new(&sdk), &app.table)
 }
 
+/// Where a record's queue key sits: an index of its main item, or a copy of its own.
+enum QueueKey {
+    Gsi3,
+    Copy(&'static str),
+}
+
 /// Turns a stored record back into one written before the queues: no queue key, not
 /// counted in the queue tally.
-async fn make_legacy(app: &TestApp, pk: &str, sk: &str, tally: &str, field: &str) {
+async fn make_legacy(app: &TestApp, pk: &str, sk: &str, queue: QueueKey, tally: (&str, &str)) {
     let client = app.state.store().client();
+    let remove = match queue {
+        QueueKey::Gsi3 => "REMOVE queue_counted, GSI3PK, GSI3SK",
+        QueueKey::Copy(copy) => {
+            client
+                .delete_item()
+                .table_name(&app.table)
+                .key("PK", AttributeValue::S(pk.into()))
+                .key("SK", AttributeValue::S(copy.into()))
+                .send()
+                .await
+                .unwrap();
+            "REMOVE queue_counted"
+        }
+    };
     client
         .update_item()
         .table_name(&app.table)
         .key("PK", AttributeValue::S(pk.into()))
         .key("SK", AttributeValue::S(sk.into()))
-        .update_expression("REMOVE queue_counted, GSI3PK, GSI3SK")
+        .update_expression(remove)
         .send()
         .await
         .unwrap();
+    let (tally, field) = tally;
     client
         .update_item()
         .table_name(&app.table)
@@ -197,8 +221,8 @@ async fn services_stored_before_the_queues_are_counted_in_by_the_backfill() {
         &app,
         &format!("SERVICE#{old}"),
         "SERVICE",
-        "svc-queue",
-        "s0",
+        QueueKey::Gsi3,
+        ("svc-queue", "s0"),
     )
     .await;
     let at = "/v1/admin/services?status=0&page=1&count=10";
@@ -225,4 +249,119 @@ async fn services_stored_before_the_queues_are_counted_in_by_the_backfill() {
     audit(&app, &m, old, false).await.assert_ok(200);
     let after = queue(&app, &m.admin, at).await;
     assert_eq!((ids(&after), &after["total"]), (vec![new], &Value::from(1)));
+}
+
+/// A refund requested on a fresh order of `service` (status 0).
+async fn new_refund(app: &TestApp, m: &Market, service: u64) -> u64 {
+    let order = order_in(app, m, service, 2).await;
+    let requested = request_refund(app, &m.consumer, order).await;
+    requested.assert_ok(201);
+    requested.data()["id"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn refunds_by_status_newest_first_paged_in_one_query_and_moving_with_their_status() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    let service = published_service(&app, &m).await;
+    let mut refunds = Vec::new();
+    for _ in 0..3 {
+        refunds.push(new_refund(&app, &m, service).await);
+    }
+    let at =
+        |status: u8, page: u8| format!("/v1/admin/refunds?status={status}&page={page}&count=2");
+    app.calls();
+    let first = queue(&app, &m.admin, &at(0, 1)).await;
+    let mut calls = app.calls();
+    calls.sort();
+    assert_eq!(
+        calls,
+        ["GetItem", "GetItem", "Query"],
+        "session, tally, page"
+    );
+    assert_eq!(ids(&first), [refunds[2], refunds[1]]);
+    assert_eq!(
+        (&first["total"], &first["has_more"]),
+        (&Value::from(3), &Value::from(true))
+    );
+    assert_eq!(ids(&queue(&app, &m.admin, &at(0, 2)).await), [refunds[0]]);
+
+    // What the operator decides on: the reason, the amount, the service, both parties.
+    let item = &first["data"][0];
+    assert_eq!(item["reason"], "说好的代溜没有做到");
+    assert_eq!(item["status"], 0);
+    assert_eq!(item["service_order"]["price"], "300.00");
+    assert_eq!(
+        item["service_order"]["service_snap"]["title"],
+        "节假日宠物寄养"
+    );
+    for size in ["sml", "mid"] {
+        let url = item["service_order"]["service_snap"]["cover_image"][size]
+            .as_str()
+            .unwrap();
+        assert!(url.ends_with(&format!("/{size}.jpg")), "{url}");
+    }
+    assert_eq!(item["publisher"]["id"], m.publisher_id);
+    assert_eq!(item["consumer"]["id"], m.consumer_id);
+
+    // Agreed (1) waits for the platform; paid back (2) leaves that queue.
+    refund_action(&app, &m.publisher, refunds[0], 1)
+        .await
+        .assert_ok(200);
+    let waiting = queue(&app, &m.admin, &at(1, 1)).await;
+    assert_eq!(
+        (ids(&waiting), &waiting["total"]),
+        (vec![refunds[0]], &Value::from(1))
+    );
+    assert_eq!(queue(&app, &m.admin, &at(0, 1)).await["total"], 2);
+    app.post(
+        &format!("/v1/admin/refund/{}/refunded", refunds[0]),
+        serde_json::json!({}),
+    )
+    .token(&m.admin)
+    .send()
+    .await
+    .assert_ok(200);
+    let waiting = queue(&app, &m.admin, &at(1, 1)).await;
+    assert_eq!(
+        (ids(&waiting), &waiting["total"]),
+        (vec![], &Value::from(0))
+    );
+    assert_eq!(ids(&queue(&app, &m.admin, &at(2, 1)).await), [refunds[0]]);
+}
+
+#[tokio::test]
+async fn refunds_stored_before_the_queues_are_counted_in_by_the_backfill() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    let service = published_service(&app, &m).await;
+    let old = new_refund(&app, &m, service).await;
+    let new = new_refund(&app, &m, service).await;
+    make_legacy(
+        &app,
+        &format!("REFUND#{old}"),
+        "REFUND",
+        QueueKey::Copy("QUEUE"),
+        ("ref-queue", "s0"),
+    )
+    .await;
+    let at = "/v1/admin/refunds?status=0&page=1&count=10";
+    let before = queue(&app, &m.admin, at).await;
+    assert_eq!(
+        (ids(&before), &before["total"]),
+        (vec![new], &Value::from(1))
+    );
+
+    let operator = operator(&app);
+    assert_eq!(operator.backfill_queues().await.unwrap().refunds, 1);
+    assert_eq!(
+        operator.backfill_queues().await.unwrap().refunds,
+        0,
+        "idempotent"
+    );
+    let after = queue(&app, &m.admin, at).await;
+    assert_eq!(
+        (ids(&after), &after["total"]),
+        (vec![new, old], &Value::from(2))
+    );
 }
