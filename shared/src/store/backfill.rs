@@ -1,4 +1,4 @@
-//! One-shot: counts the services and refunds stored before the admin queues in the queue
+//! One-shot: counts the services, refunds and ratings stored before the admin queues in the queue
 //! tallies and gives them their queue keys (see `docs/storage.md`). Each record is
 //! rewritten through its own aggregate write (conditioned on the version read), which
 //! flips its `queue_counted` flag and adds it to its status's tally in the same
@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use super::aggregate::{retry, Aggregate};
 use super::{s, sdk_error, Item, ItemKey, Store};
 use crate::error::ApiError;
+use crate::rating::Rating;
 use crate::refund::Refund;
 use crate::service::Service;
 
@@ -34,6 +35,8 @@ pub struct Backfilled {
     pub services: usize,
     /// Refunds now in their queue.
     pub refunds: usize,
+    /// Ratings now in their queue.
+    pub ratings: usize,
 }
 
 /// The id of a main item's `PK` `{prefix}#{id}`.
@@ -53,6 +56,7 @@ impl Store {
         Ok(Backfilled {
             services: self.backfill::<Service>().await?,
             refunds: self.backfill::<Refund>().await?,
+            ratings: self.backfill::<Rating>().await?,
         })
     }
 

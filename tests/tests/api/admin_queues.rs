@@ -110,6 +110,7 @@ async fn a_service_moves_between_queues_with_its_status() {
 const QUEUES: &[&str] = &[
     "/v1/admin/services?status=0&page=1&count=10",
     "/v1/admin/refunds?status=0&page=1&count=10",
+    "/v1/admin/ratings?status=0&page=1&count=10",
 ];
 
 #[tokio::test]
@@ -364,4 +365,108 @@ async fn refunds_stored_before_the_queues_are_counted_in_by_the_backfill() {
         (ids(&after), &after["total"]),
         (vec![new, old], &Value::from(2))
     );
+}
+
+/// A rating of a fresh confirmed order of `service` (shown, 2).
+async fn new_rating(app: &TestApp, m: &Market, service: u64) -> u64 {
+    let order = order_in(app, m, service, 3).await;
+    let rated = rate(app, &m.consumer, order, 4).await;
+    rated.assert_ok(201);
+    rated.data()["id"].as_str().unwrap().parse().unwrap()
+}
+
+async fn moderate(app: &TestApp, m: &Market, id: u64, status: u8) {
+    app.post(
+        &format!("/v1/admin/rating/{id}/status"),
+        serde_json::json!({ "status": status }),
+    )
+    .token(&m.admin)
+    .send()
+    .await
+    .assert_ok(200);
+}
+
+#[tokio::test]
+async fn ratings_by_status_newest_first_paged_in_one_query_and_moving_with_their_status() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    let service = published_service(&app, &m).await;
+    let mut ratings = Vec::new();
+    for _ in 0..3 {
+        ratings.push(new_rating(&app, &m, service).await);
+    }
+    let at =
+        |status: u8, page: u8| format!("/v1/admin/ratings?status={status}&page={page}&count=2");
+    app.calls();
+    let first = queue(&app, &m.admin, &at(2, 1)).await;
+    let mut calls = app.calls();
+    calls.sort();
+    assert_eq!(
+        calls,
+        ["GetItem", "GetItem", "Query"],
+        "session, tally, page"
+    );
+    assert_eq!(ids(&first), [ratings[2], ratings[1]]);
+    assert_eq!(
+        (&first["total"], &first["has_more"]),
+        (&Value::from(3), &Value::from(true))
+    );
+    assert_eq!(ids(&queue(&app, &m.admin, &at(2, 2)).await), [ratings[0]]);
+
+    // What the moderator decides on: the text, the author with contacts, the service.
+    let item = &first["data"][0];
+    assert_eq!(item["content"], "非常好，家里狗子甚至都不想回家了。");
+    assert_eq!(item["score"], 4);
+    assert_eq!(item["author"]["id"], m.consumer_id);
+    assert!(item["author"].get("tel").is_some(), "{item}");
+    assert_eq!(item["service_id"], service);
+    assert!(item["order_id"].as_u64().is_some());
+    assert_eq!(item["service_title"], "节假日宠物寄养");
+    for size in ["sml", "mid"] {
+        let url = item["service_cover"][size].as_str().unwrap();
+        assert!(url.ends_with(&format!("/{size}.jpg")), "{url}");
+    }
+
+    moderate(&app, &m, ratings[1], 1).await;
+    let held = queue(&app, &m.admin, &at(1, 1)).await;
+    assert_eq!(
+        (ids(&held), &held["total"]),
+        (vec![ratings[1]], &Value::from(1))
+    );
+    assert_eq!(
+        ids(&queue(&app, &m.admin, &at(2, 1)).await),
+        [ratings[2], ratings[0]]
+    );
+    moderate(&app, &m, ratings[1], 0).await;
+    assert!(ids(&queue(&app, &m.admin, &at(1, 1)).await).is_empty());
+    assert_eq!(ids(&queue(&app, &m.admin, &at(0, 1)).await), [ratings[1]]);
+}
+
+#[tokio::test]
+async fn ratings_stored_before_the_queues_are_counted_in_by_the_backfill() {
+    let app = TestApp::new().await;
+    let m = market(&app).await;
+    let service = published_service(&app, &m).await;
+    let old = new_rating(&app, &m, service).await;
+    make_legacy(
+        &app,
+        &format!("RATING#{old}"),
+        "RATING",
+        QueueKey::Copy("QUEUE"),
+        ("rating-queue", "s2"),
+    )
+    .await;
+    let at = "/v1/admin/ratings?status=2&page=1&count=10";
+    let before = queue(&app, &m.admin, at).await;
+    assert_eq!((ids(&before), &before["total"]), (vec![], &Value::from(0)));
+
+    let operator = operator(&app);
+    assert_eq!(operator.backfill_queues().await.unwrap().ratings, 1);
+    assert_eq!(
+        operator.backfill_queues().await.unwrap().ratings,
+        0,
+        "idempotent"
+    );
+    let after = queue(&app, &m.admin, at).await;
+    assert_eq!((ids(&after), &after["total"]), (vec![old], &Value::from(1)));
 }
