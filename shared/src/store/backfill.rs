@@ -1,4 +1,4 @@
-//! One-shot: counts the services, refunds and ratings stored before the admin queues in the queue
+//! One-shot: counts the services, refunds, ratings and design tasks stored before the admin queues in the queue
 //! tallies and gives them their queue keys (see `docs/storage.md`). Each record is
 //! rewritten through its own aggregate write (conditioned on the version read), which
 //! flips its `queue_counted` flag and adds it to its status's tally in the same
@@ -37,6 +37,8 @@ pub struct Backfilled {
     pub refunds: usize,
     /// Ratings now in their queue.
     pub ratings: usize,
+    /// Design tasks now in their queue.
+    pub design_tasks: usize,
 }
 
 /// The id of a main item's `PK` `{prefix}#{id}`.
@@ -57,10 +59,33 @@ impl Store {
             services: self.backfill::<Service>().await?,
             refunds: self.backfill::<Refund>().await?,
             ratings: self.backfill::<Rating>().await?,
+            design_tasks: self.backfill_design_tasks().await?,
         })
     }
 
     async fn backfill<A: Queued>(&self) -> Result<usize, ApiError> {
+        self.backfill_scan(A::MAIN_SK, "", |id| self.count_in_queue::<A>(id))
+            .await
+    }
+
+    async fn backfill_design_tasks(&self) -> Result<usize, ApiError> {
+        self.backfill_scan("TASK", "DTASK", |id| self.count_design_task_in_queue(id))
+            .await
+    }
+
+    /// Scans for main items `SK = sk` not yet counted and counts each (by the id of its
+    /// `PK` `{prefix or sk}#{id}`) with `count`.
+    async fn backfill_scan<F, Fut>(
+        &self,
+        sk: &str,
+        prefix: &str,
+        count: F,
+    ) -> Result<usize, ApiError>
+    where
+        F: Fn(u64) -> Fut,
+        Fut: std::future::Future<Output = Result<bool, ApiError>>,
+    {
+        let prefix = if prefix.is_empty() { sk } else { prefix };
         let mut counted = 0;
         let mut start: Option<Item> = None;
         loop {
@@ -71,7 +96,7 @@ impl Store {
                 .filter_expression(
                     "SK = :sk AND (attribute_not_exists(queue_counted) OR queue_counted = :no)",
                 )
-                .expression_attribute_values(":sk", s(A::MAIN_SK))
+                .expression_attribute_values(":sk", s(sk))
                 .expression_attribute_values(":no", AttributeValue::Bool(false))
                 .projection_expression("PK")
                 .set_exclusive_start_key(start)
@@ -79,8 +104,8 @@ impl Store {
                 .await
                 .map_err(sdk_error)?;
             for item in page.items.unwrap_or_default() {
-                if let Some(id) = id_of(&item, A::MAIN_SK) {
-                    if self.count_in_queue::<A>(id).await? {
+                if let Some(id) = id_of(&item, prefix) {
+                    if count(id).await? {
                         counted += 1;
                     }
                 }

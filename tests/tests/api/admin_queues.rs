@@ -109,6 +109,7 @@ async fn a_service_moves_between_queues_with_its_status() {
 /// Each queue route with a valid query string.
 const QUEUES: &[&str] = &[
     "/v1/admin/services?status=0&page=1&count=10",
+    "/v1/admin/design/tasks?status=0&page=1&count=10",
     "/v1/admin/refunds?status=0&page=1&count=10",
     "/v1/admin/ratings?status=0&page=1&count=10",
 ];
@@ -172,7 +173,7 @@ enum QueueKey {
 }
 
 /// Turns a stored record back into one written before the queues: no queue key, not
-/// counted in the queue tally.
+/// counted in the queue tally (`tally = (counter SK, field)`).
 async fn make_legacy(app: &TestApp, pk: &str, sk: &str, queue: QueueKey, tally: (&str, &str)) {
     let client = app.state.store().client();
     let remove = match queue {
@@ -203,7 +204,7 @@ async fn make_legacy(app: &TestApp, pk: &str, sk: &str, queue: QueueKey, tally: 
         .update_item()
         .table_name(&app.table)
         .key("PK", AttributeValue::S("COUNTER".into()))
-        .key("SK", AttributeValue::S(format!("tally#{tally}")))
+        .key("SK", AttributeValue::S(tally.into()))
         .update_expression("ADD #f :minus")
         .expression_attribute_names("#f", field)
         .expression_attribute_values(":minus", AttributeValue::N("-1".into()))
@@ -223,7 +224,7 @@ async fn services_stored_before_the_queues_are_counted_in_by_the_backfill() {
         &format!("SERVICE#{old}"),
         "SERVICE",
         QueueKey::Gsi3,
-        ("svc-queue", "s0"),
+        ("tally#svc-queue", "s0"),
     )
     .await;
     let at = "/v1/admin/services?status=0&page=1&count=10";
@@ -343,7 +344,7 @@ async fn refunds_stored_before_the_queues_are_counted_in_by_the_backfill() {
         &format!("REFUND#{old}"),
         "REFUND",
         QueueKey::Copy("QUEUE"),
-        ("ref-queue", "s0"),
+        ("tally#ref-queue", "s0"),
     )
     .await;
     let at = "/v1/admin/refunds?status=0&page=1&count=10";
@@ -453,7 +454,7 @@ async fn ratings_stored_before_the_queues_are_counted_in_by_the_backfill() {
         &format!("RATING#{old}"),
         "RATING",
         QueueKey::Copy("QUEUE"),
-        ("rating-queue", "s2"),
+        ("tally#rating-queue", "s2"),
     )
     .await;
     let at = "/v1/admin/ratings?status=2&page=1&count=10";
@@ -469,4 +470,116 @@ async fn ratings_stored_before_the_queues_are_counted_in_by_the_backfill() {
     );
     let after = queue(&app, &m.admin, at).await;
     assert_eq!((ids(&after), &after["total"]), (vec![old], &Value::from(1)));
+}
+
+async fn audit_task(app: &TestApp, cast: &crate::design::Cast, id: u64, approve: bool) {
+    app.post(
+        &format!("/v1/admin/design/task/{id}/audit"),
+        serde_json::json!({ "approve": approve, "reason": "图片不清晰" }),
+    )
+    .token(&cast.admin.token)
+    .send()
+    .await
+    .assert_ok(200);
+}
+
+#[tokio::test]
+async fn design_tasks_by_status_newest_first_paged_in_one_query_and_moving_with_their_status() {
+    use crate::design::{approved_first_draft, cast, choose_first_draft, grab, publish};
+    let app = TestApp::new().await;
+    let cast = cast(&app).await;
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        tasks.push(publish(&app, &cast.customer, 2).await);
+    }
+    let admin = &cast.admin.token;
+    let at = |status: u8, page: u8| {
+        format!("/v1/admin/design/tasks?status={status}&page={page}&count=2")
+    };
+    app.calls();
+    let first = queue(&app, admin, &at(0, 1)).await;
+    let mut calls = app.calls();
+    calls.sort();
+    assert_eq!(
+        calls,
+        ["GetItem", "GetItem", "Query"],
+        "session, total, page"
+    );
+    assert_eq!(ids(&first), [tasks[2], tasks[1]]);
+    assert_eq!(
+        (&first["total"], &first["has_more"]),
+        (&Value::from(3), &Value::from(true))
+    );
+    assert_eq!(ids(&queue(&app, admin, &at(0, 2)).await), [tasks[0]]);
+
+    // What the auditor decides on: title, budget, area, photos, the customer.
+    let item = &first["data"][0];
+    assert_eq!(item["title"], "三居室现代简约设计");
+    assert_eq!(item["budget"], "20000.00");
+    assert_eq!(item["status"], 0);
+    assert_eq!(item["customer"]["id"], cast.customer.id);
+    for size in ["sml", "mid"] {
+        let url = item["photos"][0][size].as_str().unwrap();
+        assert!(url.ends_with(&format!("/{size}.jpg")), "{url}");
+    }
+
+    // 0 → 1 (approved), 0 → 2 (refused), 1 → 3 (a first draft chosen).
+    audit_task(&app, &cast, tasks[0], true).await;
+    audit_task(&app, &cast, tasks[1], false).await;
+    let waiting = queue(&app, admin, &at(0, 1)).await;
+    assert_eq!(
+        (ids(&waiting), &waiting["total"]),
+        (vec![tasks[2]], &Value::from(1))
+    );
+    let open = queue(&app, admin, &at(1, 1)).await;
+    assert_eq!(
+        (ids(&open), &open["total"]),
+        (vec![tasks[0]], &Value::from(1))
+    );
+    assert_eq!(ids(&queue(&app, admin, &at(2, 1)).await), [tasks[1]]);
+    grab(&app, &cast.designer, tasks[0]).await.assert_ok(201);
+    approved_first_draft(&app, &cast, tasks[0], &cast.designer).await;
+    choose_first_draft(&app, &cast, tasks[0], cast.designer.id, 1)
+        .await
+        .assert_ok(200);
+    let open = queue(&app, admin, &at(1, 1)).await;
+    assert_eq!((ids(&open), &open["total"]), (vec![], &Value::from(0)));
+    let started = queue(&app, admin, &at(3, 1)).await;
+    assert_eq!(
+        (ids(&started), &started["total"]),
+        (vec![tasks[0]], &Value::from(1))
+    );
+}
+
+#[tokio::test]
+async fn design_tasks_stored_before_the_queues_are_counted_in_by_the_backfill() {
+    let app = TestApp::new().await;
+    let cast = crate::design::cast(&app).await;
+    let old = crate::design::publish(&app, &cast.customer, 2).await;
+    make_legacy(
+        &app,
+        &format!("DTASK#{old}"),
+        "TASK",
+        QueueKey::Gsi3,
+        ("total#design-status-0", "value"),
+    )
+    .await;
+    let at = "/v1/admin/design/tasks?status=0&page=1&count=10";
+    let before = queue(&app, &cast.admin.token, at).await;
+    assert_eq!((ids(&before), &before["total"]), (vec![], &Value::from(0)));
+    // A legacy task moves on without being counted: the backfill counts it where it is.
+    audit_task(&app, &cast, old, true).await;
+
+    let operator = operator(&app);
+    assert_eq!(operator.backfill_queues().await.unwrap().design_tasks, 1);
+    assert_eq!(
+        operator.backfill_queues().await.unwrap().design_tasks,
+        0,
+        "idempotent"
+    );
+    let open = "/v1/admin/design/tasks?status=1&page=1&count=10";
+    let after = queue(&app, &cast.admin.token, open).await;
+    assert_eq!((ids(&after), &after["total"]), (vec![old], &Value::from(1)));
+    let waiting = queue(&app, &cast.admin.token, at).await;
+    assert_eq!(waiting["total"], 0);
 }
