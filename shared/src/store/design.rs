@@ -225,7 +225,7 @@ fn boolean(value: bool) -> AttributeValue {
 impl UpdateBuilder {
     /// Moves `task` (as read) to the queue of `to`, on the condition that it is still
     /// counted (or not) as read: the backfill cannot count it in between.
-    fn to_queue(self, task: &DesignTask, to: TaskStatus) -> Self {
+    fn move_to_queue(self, task: &DesignTask, to: TaskStatus) -> Self {
         let update = self
             .set(Index::Gsi3.partition_attribute(), s(status_queue(to)))
             .set(Index::Gsi3.sort_attribute(), s(id_sort_key(task.id)))
@@ -296,7 +296,7 @@ impl Store {
             .name("#status", "status")
             .value(":pending", n(u8::from(TaskStatus::PendingAudit)))
             .condition("#status = :pending")
-            .to_queue(task, to);
+            .move_to_queue(task, to);
         if let Some(reason) = reason {
             update = update.set("reason", s(reason));
         }
@@ -469,7 +469,7 @@ impl Store {
                     .value(":open", n(u8::from(TaskStatus::Open)))
                     .value(":taken", n(task.taken))
                     .condition("#status = :open AND #taken = :taken")
-                    .to_queue(task, TaskStatus::InProgress);
+                    .move_to_queue(task, TaskStatus::InProgress);
                 steps.extend(self.requeue_totals(
                     task,
                     TaskStatus::Open,
@@ -495,7 +495,7 @@ impl Store {
                     .name("#status", "status")
                     .value(":progress", n(u8::from(TaskStatus::InProgress)))
                     .condition("#status = :progress")
-                    .to_queue(task, TaskStatus::Done);
+                    .move_to_queue(task, TaskStatus::Done);
                 steps.extend(self.requeue_totals(
                     task,
                     TaskStatus::InProgress,
@@ -589,7 +589,7 @@ impl Store {
                     .name("#status", "status")
                     .value(":status", n(u8::from(task.status)))
                     .condition("#status = :status")
-                    .to_queue(&task, task.status);
+                    .move_to_queue(&task, task.status);
                 let steps = vec![
                     update.build(self.table(), &task_key(id))?,
                     self.add_to_total(&status_total(task.status), 1)?,
