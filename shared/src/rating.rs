@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
+use crate::file::VariantFolder;
 use crate::http::{PageNumber, PageSize};
-use crate::market::{Actor, Illustration};
+use crate::market::{Actor, Illustration, PhotoView};
 use crate::numeric_enum;
 use crate::order::{Order, OrderAction, OrderStatus};
 use crate::text::{BoundedText, PositiveInt};
@@ -86,6 +87,43 @@ pub struct Rating {
     /// Optimistic-concurrency version.
     #[serde(default)]
     pub version: u64,
+    /// The rated service as ordered, for moderators; absent on ratings written before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_snap: Option<RatedService>,
+    /// Whether it is counted in the admin queue tally: false only for ratings stored
+    /// before the queues, until `backfill-queues` counts them (see `docs/storage.md`).
+    #[serde(default)]
+    pub queue_counted: bool,
+}
+
+/// What a moderator is shown of the rated service, copied from the order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatedService {
+    /// Title.
+    pub title: String,
+    /// Cover image file id.
+    #[serde(default)]
+    pub cover_image_id: Option<u64>,
+    /// The cover's variant token (see [`VariantFolder`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover_image_token: Option<String>,
+}
+
+/// A rating in the admin queue (`GET /v1/admin/ratings`): the seed object with the author's
+/// contacts, the order and the service it rates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatingQueueItem {
+    /// The seed object.
+    #[serde(flatten)]
+    pub rating: RatingView,
+    /// The rated order.
+    pub order_id: u64,
+    /// The rated service.
+    pub service_id: u64,
+    /// Its title (null for ratings written before it was copied).
+    pub service_title: Option<String>,
+    /// Its cover photo.
+    pub service_cover: Option<PhotoView>,
 }
 
 /// The seed's rating object (`GET /v1/rating/order`, `/v1/rating/service`).
@@ -172,6 +210,12 @@ impl Rating {
             author: order.consumer.clone(),
             created_at: now,
             version: 0,
+            service_snap: Some(RatedService {
+                title: order.service.title.clone(),
+                cover_image_id: order.service.cover_image_id,
+                cover_image_token: order.service.cover_image_token.clone(),
+            }),
+            queue_counted: true,
         };
         Ok((rating, order.moved(status)))
     }
@@ -203,6 +247,22 @@ impl Rating {
             status: self.status,
             create_time: format_datetime(self.created_at),
             author: self.author.clone(),
+        }
+    }
+
+    /// The admin queue's item: the author with contacts, the order, the service.
+    pub fn queue_item(&self, asset_base_url: &str, reader: Reader) -> RatingQueueItem {
+        let snap = self.service_snap.as_ref();
+        RatingQueueItem {
+            rating: self.view_for(reader),
+            order_id: self.order_id,
+            service_id: self.service_id,
+            service_title: snap.map(|service| service.title.clone()),
+            service_cover: snap.and_then(|service| {
+                let id = service.cover_image_id?;
+                let folder = VariantFolder::of(id, service.cover_image_token.as_deref());
+                Some(PhotoView::of(id, &folder, asset_base_url))
+            }),
         }
     }
 

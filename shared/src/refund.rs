@@ -143,6 +143,10 @@ pub struct Refund {
     /// Optimistic-concurrency version.
     #[serde(default)]
     pub version: u64,
+    /// Whether it is counted in the admin queue tally: false only for refunds stored
+    /// before the queues, until `backfill-queues` counts them (see `docs/storage.md`).
+    #[serde(default)]
+    pub queue_counted: bool,
 }
 
 /// The seed's refund object in lists.
@@ -211,6 +215,7 @@ impl Refund {
             order: frozen.clone(),
             created_at: now,
             version: 0,
+            queue_counted: true,
         };
         Ok((refund, frozen))
     }

@@ -189,6 +189,10 @@ pub struct Service {
     /// Optimistic-concurrency version: every whole-item write is conditioned on it.
     #[serde(default)]
     pub version: u64,
+    /// Whether it is counted in the admin queue tally: false only for services stored
+    /// before the queues, until `backfill-queues` counts them (see `docs/storage.md`).
+    #[serde(default)]
+    pub queue_counted: bool,
 }
 
 /// The mean of `count` scores summing to `sum`, one decimal, without a trailing ".0":
@@ -387,6 +391,7 @@ impl ServiceInput {
             reason: None,
             created_at: now,
             version: 0,
+            queue_counted: true,
         };
         self.apply_to(blank, category, cover_token)
     }

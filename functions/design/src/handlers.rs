@@ -7,9 +7,10 @@ use serde_json::json;
 use shared::design::process::{StepInput, StepName, TaskProcessBody};
 use shared::design::service::{self, MyTasksQuery};
 use shared::design::steps::StepCatalog;
-use shared::design::task::{AuditBody, NewTask};
+use shared::design::task::{AuditBody, NewTask, TaskStatus};
 use shared::http::{
-    created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams, StatusError,
+    created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams, QueueQuery,
+    StatusError,
 };
 use shared::text::PositiveInt;
 use shared::{ApiError, AppState};
@@ -49,6 +50,15 @@ pub async fn my_tasks(
     QueryParams(query): QueryParams<MyTasksQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     Ok(ok(service::my_tasks(&state, &caller, query).await?))
+}
+
+/// `GET /v1/admin/design/tasks?status=&page=&count=`: the tasks in one status, newest first.
+pub async fn tasks_in(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    QueryParams(query): QueryParams<QueueQuery<TaskStatus>>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(ok(service::tasks_in(&state, &admin.0, query).await?))
 }
 
 /// `POST /v1/admin/design/task/{id}/audit` `{approve, reason?}` → `{result: true}`.

@@ -1,7 +1,9 @@
 use axum::extract::State;
 use axum::response::IntoResponse;
 use serde_json::json;
-use shared::http::{created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams};
+use shared::http::{
+    created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams, QueueQuery,
+};
 use shared::rating::{
     NewRating, OrderIdQuery, RatingStatus, RatingStatusInput, ServiceRatingsQuery,
 };
@@ -64,4 +66,19 @@ pub async fn moderate(
 ) -> Result<impl IntoResponse, ApiError> {
     state.store().moderate_rating(id, input.status).await?;
     Ok(ok(json!({ "result": true })))
+}
+
+/// `GET /v1/admin/ratings?status=&page=&count=`: the ratings in one status, newest first,
+/// with the author's contacts and the rated service (1 waits for moderation).
+pub async fn queue(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    QueryParams(query): QueryParams<QueueQuery<RatingStatus>>,
+) -> Result<impl IntoResponse, ApiError> {
+    let ratings = state
+        .store()
+        .ratings_in(query.status, query.page()?)
+        .await?;
+    let (base, reader) = (&state.config().asset_base_url, Reader::of(Some(&admin.0)));
+    Ok(ok(ratings.map(|rating| rating.queue_item(base, reader))))
 }

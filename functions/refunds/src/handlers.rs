@@ -2,10 +2,12 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use serde_json::json;
 use shared::auth::Role;
-use shared::http::{created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams};
+use shared::http::{
+    created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams, QueueQuery,
+};
 use shared::market::Actor;
 use shared::refund::{
-    MyRefundsQuery, NewRefund, OpenRefundsQuery, RefundAction, RefundActionInput,
+    MyRefundsQuery, NewRefund, OpenRefundsQuery, RefundAction, RefundActionInput, RefundStatus,
 };
 use shared::{ApiError, AppState};
 
@@ -97,4 +99,19 @@ pub async fn refunded(
         .act_on_refund(id, None, RefundAction::MarkRefunded)
         .await?;
     Ok(ok(json!({ "result": true })))
+}
+
+/// `GET /v1/admin/refunds?status=&page=&count=`: the refunds in one status, newest first, as
+/// details (both parties); status 1 is the platform's queue of refunds to pay back.
+pub async fn queue(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    QueryParams(query): QueryParams<QueueQuery<RefundStatus>>,
+) -> Result<impl IntoResponse, ApiError> {
+    let refunds = state
+        .store()
+        .refunds_in(query.status, query.page()?)
+        .await?;
+    let base = &state.config().asset_base_url;
+    Ok(ok(refunds.map(|refund| refund.detail(base))))
 }

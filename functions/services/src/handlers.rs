@@ -2,10 +2,12 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use serde_json::json;
 use shared::auth::Role;
-use shared::http::{created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams};
+use shared::http::{
+    created, ok, AdminUser, CurrentUser, IdPath, JsonBody, PageQuery, QueryParams, QueueQuery,
+};
 use shared::service::{
     AuditInput, MyServicesQuery, OffShelfInput, PublishedQuery, ServiceAction, ServiceActionInput,
-    ServiceCounts, ServiceInput, TypeQuery,
+    ServiceCounts, ServiceInput, ServiceStatus, TypeQuery,
 };
 use shared::store::services::{my_services_counter, PublishedFilter};
 use shared::user::Reader;
@@ -139,4 +141,19 @@ pub async fn off_shelf(
         .act_on_service(id, None, ServiceAction::OffShelf, reason)
         .await?;
     Ok(ok(json!({ "result": true })))
+}
+
+/// `GET /v1/admin/services?status=&page=&count=`: the services in one status, newest
+/// first, with their publisher's `real_name` and `tel` (the audit queue is status 0).
+pub async fn queue(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    QueryParams(query): QueryParams<QueueQuery<ServiceStatus>>,
+) -> Result<impl IntoResponse, ApiError> {
+    let services = state
+        .store()
+        .services_in(query.status, query.page()?)
+        .await?;
+    let (base, reader) = (&state.config().asset_base_url, Reader::of(Some(&admin.0)));
+    Ok(ok(services.map(|service| service.view_for(base, reader))))
 }

@@ -1,5 +1,5 @@
 //! Services: the published list, a publisher's own services and counts, create, read,
-//! act, edit; the admin audit and forced take-down.
+//! act, edit; the admin audit and forced take-down, and the admin queue by status.
 
 mod handlers;
 
@@ -8,7 +8,8 @@ use axum::Router;
 use shared::http::with_envelope;
 use shared::AppState;
 
-/// Every `/v1/service...` route and `POST /v1/admin/service/{id}/{audit,off-shelf}`.
+/// Every `/v1/service...` route, `POST /v1/admin/service/{id}/{audit,off-shelf}` and
+/// `GET /v1/admin/services`.
 pub fn router(state: AppState) -> Router {
     with_envelope(
         Router::new()
@@ -22,6 +23,7 @@ pub fn router(state: AppState) -> Router {
                     .post(handlers::act)
                     .put(handlers::edit),
             )
+            .route("/v1/admin/services", get(handlers::queue))
             .route("/v1/admin/service/{id}/audit", post(handlers::audit))
             .route(
                 "/v1/admin/service/{id}/off-shelf",

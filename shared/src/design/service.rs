@@ -15,7 +15,7 @@ use super::workflow::{transition, Action, Choice, State, Step, Verdict};
 use crate::auth::Role;
 use crate::error::ApiError;
 use crate::file::Photo;
-use crate::http::{CurrentUser, Page, PageNumber, PageQuery, PageSize};
+use crate::http::{CurrentUser, Page, PageNumber, PageQuery, PageSize, QueueQuery};
 use crate::state::AppState;
 use crate::store::design::{ReasonChange, StepWrite, TaskEffect, TaskOwner};
 use crate::user::UserView;
@@ -326,6 +326,20 @@ pub async fn open_tasks(
         .open_design_tasks(query)
         .await?
         .map(|task| TaskView::for_caller(task, caller)))
+}
+
+/// `GET /v1/admin/design/tasks?status=`: one page of the tasks in one status, newest first
+/// (the audit queue is status 0), each as its detail shows it to the admin.
+pub async fn tasks_in(
+    state: &AppState,
+    admin: &CurrentUser,
+    query: QueueQuery<TaskStatus>,
+) -> Result<Page<TaskView>, ApiError> {
+    Ok(state
+        .store()
+        .design_tasks_in(query.status, query.page()?)
+        .await?
+        .map(|task| TaskView::for_caller(task, admin)))
 }
 
 /// One page of `caller`'s tasks in `role` (10010 without that role), newest first. The

@@ -163,6 +163,10 @@ pub struct DesignTask {
     pub customer: UserView,
     /// Published at, Unix seconds.
     pub created_at: i64,
+    /// Whether it is counted in the admin queue totals: false only for tasks stored
+    /// before the queues, until `backfill-queues` counts them (see `docs/storage.md`).
+    #[serde(default)]
+    pub queue_counted: bool,
 }
 
 impl DesignTask {
@@ -303,6 +307,7 @@ impl NewTask {
             reason: None,
             customer,
             created_at: now,
+            queue_counted: true,
         }
     }
 }

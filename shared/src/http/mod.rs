@@ -20,6 +20,6 @@ pub use identity::{
     Carrier, CurrentUser, MaybeUser,
 };
 pub use lenient::Lenient;
-pub use page::{Page, PageNumber, PageQuery, PageSize, MAX_PAGE_END, MAX_PAGE_SIZE};
+pub use page::{Page, PageNumber, PageQuery, PageSize, QueueQuery, MAX_PAGE_END, MAX_PAGE_SIZE};
 pub use source_ip::SourceIp;
 pub use status::{with_status_errors, StatusError};

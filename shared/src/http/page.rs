@@ -43,6 +43,25 @@ impl TryFrom<i64> for PageSize {
     }
 }
 
+/// `?status=&page=&count=` of an admin queue: the items in one status (required; a value
+/// outside the status enum is 10000 naming `status`), newest first.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct QueueQuery<S> {
+    /// The status listed.
+    pub status: S,
+    /// Page, from 1.
+    pub page: PageNumber,
+    /// Items per page.
+    pub count: PageSize,
+}
+
+impl<S> QueueQuery<S> {
+    /// The page asked for (10000 past [`MAX_PAGE_END`]).
+    pub fn page(&self) -> Result<PageQuery, ApiError> {
+        PageQuery::from_parts(self.page, self.count)
+    }
+}
+
 /// `page` (from 1) and `count` (1–100) of a paged list; anything else is 10000. List routes
 /// with filters put `page: PageNumber, count: PageSize` in their own query struct and call
 /// [`PageQuery::from_parts`] (serde's `flatten` would lose the query-string number parsing).

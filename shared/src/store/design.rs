@@ -6,6 +6,8 @@
 //!   `PK = DPROC#{task_id}#{designer_id}` with `SK = PROCESS` (the head: step, times,
 //!   parties) and `SK = STEP#{nn}` (the data of upload step nn). The head is listed in its
 //!   designer's `GSI2PK = DDESIGNER#{id}` and its company's `GSI3PK = DCOMPANY#{id}`.
+//! - the admin queue by status: `GSI3PK = DTASK#ST{status}` on the task, moved by every
+//!   status write, counted in `total#design-status-{status}`.
 //! - step configuration: `PK = DESIGN`, `SK = STEPS`.
 //!
 //! Every transition of a process is written conditioned on the state it was decided on.
@@ -14,6 +16,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
+use super::aggregate::retry;
 use super::{from_item, id_sort_key, n, s, sdk_error, to_value, Index, ItemKey, Store};
 use crate::design::process::{Process, StepItem};
 use crate::design::steps::StepCatalogRecord;
@@ -46,6 +49,16 @@ pub fn step_key(task_id: u64, designer_id: u64, step: Step) -> ItemKey {
         process_partition(task_id, designer_id),
         format!("STEP#{:02}", step.id()),
     )
+}
+
+/// The admin queue partition of the tasks in `status`.
+fn status_queue(status: TaskStatus) -> String {
+    format!("DTASK#ST{}", u8::from(status))
+}
+
+/// The total of the tasks in `status` (tasks counted in the queues only).
+fn status_total(status: TaskStatus) -> String {
+    format!("design-status-{}", u8::from(status))
 }
 
 fn catalog_key() -> ItemKey {
@@ -209,6 +222,42 @@ fn boolean(value: bool) -> AttributeValue {
     AttributeValue::Bool(value)
 }
 
+impl UpdateBuilder {
+    /// Moves `task` (as read) to the queue of `to`, on the condition that it is still
+    /// counted (or not) as read: the backfill cannot count it in between.
+    fn move_to_queue(self, task: &DesignTask, to: TaskStatus) -> Self {
+        let update = self
+            .set(Index::Gsi3.partition_attribute(), s(status_queue(to)))
+            .set(Index::Gsi3.sort_attribute(), s(id_sort_key(task.id)))
+            .name("#counted", "queue_counted")
+            .value(":counted", boolean(true));
+        if task.queue_counted {
+            update.and_condition("#counted = :counted")
+        } else {
+            update.and_condition("(attribute_not_exists(#counted) OR #counted <> :counted)")
+        }
+    }
+}
+
+impl Store {
+    /// The total steps of `task` (as read) leaving `from` for `to`: none for a task not yet
+    /// counted.
+    fn requeue_totals(
+        &self,
+        task: &DesignTask,
+        from: TaskStatus,
+        to: TaskStatus,
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        if !task.queue_counted {
+            return Ok(Vec::new());
+        }
+        Ok(vec![
+            self.add_to_total(&status_total(from), -1)?,
+            self.add_to_total(&status_total(to), 1)?,
+        ])
+    }
+}
+
 impl Store {
     /// Task `id`, if published.
     pub async fn design_task(&self, id: u64) -> Result<Option<DesignTask>, ApiError> {
@@ -217,15 +266,20 @@ impl Store {
 
     /// Stores a new task and counts it in its customer's list.
     pub async fn create_design_task(&self, task: &DesignTask) -> Result<(), ApiError> {
-        let at = task_key(task.id).with(
-            Index::Gsi2,
-            customer_list(task.customer_id),
-            id_sort_key(task.id),
-        );
-        let steps = vec![
+        let at = task_key(task.id)
+            .with(
+                Index::Gsi2,
+                customer_list(task.customer_id),
+                id_sort_key(task.id),
+            )
+            .with(Index::Gsi3, status_queue(task.status), id_sort_key(task.id));
+        let mut steps = vec![
             self.put_new_step(&at, task)?,
             self.add_to_total(&customer_list(task.customer_id), 1)?,
         ];
+        if task.queue_counted {
+            steps.push(self.add_to_total(&status_total(task.status), 1)?);
+        }
         self.transact(steps, |_| ApiError::OperationFailed).await
     }
 
@@ -241,11 +295,12 @@ impl Store {
             .set("status", n(u8::from(to)))
             .name("#status", "status")
             .value(":pending", n(u8::from(TaskStatus::PendingAudit)))
-            .condition("#status = :pending");
+            .condition("#status = :pending")
+            .move_to_queue(task, to);
         if let Some(reason) = reason {
             update = update.set("reason", s(reason));
         }
-        let mut steps = Vec::new();
+        let mut steps = self.requeue_totals(task, TaskStatus::PendingAudit, to)?;
         if to == TaskStatus::Open {
             update = update
                 .set(Index::Gsi1.partition_attribute(), s(OPEN_TASKS))
@@ -413,7 +468,13 @@ impl Store {
                     .name("#taken", "taken")
                     .value(":open", n(u8::from(TaskStatus::Open)))
                     .value(":taken", n(task.taken))
-                    .condition("#status = :open AND #taken = :taken");
+                    .condition("#status = :open AND #taken = :taken")
+                    .move_to_queue(task, TaskStatus::InProgress);
+                steps.extend(self.requeue_totals(
+                    task,
+                    TaskStatus::Open,
+                    TaskStatus::InProgress,
+                )?);
                 if task.is_open() {
                     update = update
                         .remove(Index::Gsi1.partition_attribute())
@@ -433,7 +494,13 @@ impl Store {
                     .set("status", n(u8::from(TaskStatus::Done)))
                     .name("#status", "status")
                     .value(":progress", n(u8::from(TaskStatus::InProgress)))
-                    .condition("#status = :progress");
+                    .condition("#status = :progress")
+                    .move_to_queue(task, TaskStatus::Done);
+                steps.extend(self.requeue_totals(
+                    task,
+                    TaskStatus::InProgress,
+                    TaskStatus::Done,
+                )?);
                 steps.push(update.build(self.table(), &task_key(task.id))?);
             }
         }
@@ -488,6 +555,55 @@ impl Store {
             .filter_map(|p| found.iter().find(|task| task.id == p.task_id).cloned())
             .collect();
         Ok(Page::new(query, total, tasks))
+    }
+
+    /// `GET /v1/admin/design/tasks?status=`: a page of the tasks in `status`, newest first
+    /// (one Query on GSI3 and the total's GetItem, concurrently).
+    pub async fn design_tasks_in(
+        &self,
+        status: TaskStatus,
+        query: PageQuery,
+    ) -> Result<Page<DesignTask>, ApiError> {
+        let (total_name, partition) = (status_total(status), status_queue(status));
+        let (total, tasks) = tokio::try_join!(
+            self.total(&total_name),
+            self.query_partition::<DesignTask>(Some(Index::Gsi3), &partition, false, query.end()),
+        )?;
+        Ok(Page::new(query, total, query.slice(tasks)))
+    }
+
+    /// Counts design task `id` (if stored before the queues) in its status's queue: its
+    /// queue key, flag and total in one transaction conditioned on the status read and on
+    /// it not being counted yet; `false` when it was (or is gone).
+    pub async fn count_design_task_in_queue(&self, id: u64) -> Result<bool, ApiError> {
+        retry(
+            || async move {
+                let Some(task) = self.design_task(id).await? else {
+                    return Ok(Some(false));
+                };
+                if task.queue_counted {
+                    return Ok(Some(false));
+                }
+                let update = UpdateBuilder::new()
+                    .set("queue_counted", boolean(true))
+                    .name("#status", "status")
+                    .value(":status", n(u8::from(task.status)))
+                    .condition("#status = :status")
+                    .move_to_queue(&task, task.status);
+                let steps = vec![
+                    update.build(self.table(), &task_key(id))?,
+                    self.add_to_total(&status_total(task.status), 1)?,
+                ];
+                // Moved or counted meanwhile: decided again on a fresh read.
+                match self.transact(steps, |_| ApiError::OperationFailed).await {
+                    Ok(()) => Ok(Some(true)),
+                    Err(ApiError::OperationFailed) => Ok(None),
+                    Err(error) => Err(error),
+                }
+            },
+            ApiError::OperationFailed,
+        )
+        .await
     }
 
     /// The stored step configuration, if any.

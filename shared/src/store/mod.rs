@@ -4,6 +4,7 @@
 //! TransactWriteItems — never Scan. A failed condition becomes the caller's error code.
 //! The access patterns are listed in `docs/storage.md`.
 
+pub mod backfill;
 pub mod batch;
 pub mod categories;
 pub mod credentials;

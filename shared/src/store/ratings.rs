@@ -1,9 +1,11 @@
 //! Ratings: `PK = RATING#{id}`, `SK = RATING`; by order through `GSI1PK = RATING#O#{order}`,
 //! shown ratings of a service through `GSI2PK = RATING#S#{service}`. Tally:
-//! `rating-S{service}` (`all`, `shown`). A rating's score share is also added to its
+//! `rating-S{service}` (`all`, `shown`); the admin queue by status through
+//! `GSI1PK = RATING#ST{status}` on a copy `SK = QUEUE`, tallied in `rating-queue` (`s{status}`). A rating's score share is also added to its
 //! service's `rating_sum`/`rating_count` in the same transaction.
 
 use super::aggregate::{retry, Aggregate};
+use super::backfill::Queued;
 use super::services::service_items;
 use super::{id_sort_key, Index, ItemKey, Store};
 use crate::error::ApiError;
@@ -15,6 +17,9 @@ use crate::rating::{NewRating, Rating, RatingStatus};
 pub fn rating_key(id: u64) -> ItemKey {
     ItemKey::new(format!("RATING#{id}"), "RATING")
 }
+
+/// Tally of the ratings in each status (`s{status}`), for the admin queue.
+pub const QUEUE_COUNTER: &str = "rating-queue";
 
 /// Tally of a service's ratings.
 pub fn ratings_counter(service_id: u64) -> String {
@@ -29,7 +34,13 @@ impl Aggregate for Rating {
         if self.status == RatingStatus::Shown {
             main = main.with(Index::Gsi2, format!("RATING#S#{}", self.service_id), &sort);
         }
-        vec![main]
+        // The queue key sits on a copy, on GSI1: the ratings function reads GSI1 and GSI2 only.
+        let queue = ItemKey::new(format!("RATING#{}", self.id), "QUEUE").with(
+            Index::Gsi1,
+            format!("RATING#ST{}", self.status.code()),
+            &sort,
+        );
+        vec![main, queue]
     }
 
     fn tallies(&self) -> Vec<(String, String)> {
@@ -37,6 +48,9 @@ impl Aggregate for Rating {
         let mut tallies = vec![(counter.clone(), "all".to_owned())];
         if self.status == RatingStatus::Shown {
             tallies.push((counter, "shown".to_owned()));
+        }
+        if self.queue_counted {
+            tallies.push((QUEUE_COUNTER.to_owned(), format!("s{}", self.status.code())));
         }
         tallies
     }
@@ -129,5 +143,39 @@ impl Store {
             ApiError::OperationFailed,
         )
         .await
+    }
+
+    /// `GET /v1/admin/ratings?status=`: a page of the ratings in `status`, newest first
+    /// (one Query on GSI1 over the `QUEUE` copies and the tally GetItem, concurrently).
+    pub async fn ratings_in(
+        &self,
+        status: RatingStatus,
+        query: PageQuery,
+    ) -> Result<Page<Rating>, ApiError> {
+        let status = status.code();
+        self.page_of(
+            Index::Gsi1,
+            &format!("RATING#ST{status}"),
+            QUEUE_COUNTER,
+            &format!("s{status}"),
+            query,
+        )
+        .await
+    }
+}
+
+impl Queued for Rating {
+    const MAIN_SK: &'static str = "RATING";
+
+    fn main_key(id: u64) -> ItemKey {
+        rating_key(id)
+    }
+
+    fn counted(&self) -> Option<Self> {
+        (!self.queue_counted).then(|| Rating {
+            queue_counted: true,
+            version: self.version + 1,
+            ..self.clone()
+        })
     }
 }

@@ -1,8 +1,10 @@
 //! Refunds. Main item `PK = REFUND#{id}`, `SK = REFUND`; copy `SK = INDEX` for the
 //! consumer's by-status list and both parties' open lists (see `docs/storage.md`).
-//! Tallies: `ref-P-{publisher}` and `ref-C-{consumer}` (`all`, `s{status}`, `open`).
+//! Copy `SK = QUEUE` for the admin queue by status. Tallies: `ref-P-{publisher}` and
+//! `ref-C-{consumer}` (`all`, `s{status}`, `open`), `ref-queue` (`s{status}`).
 
 use super::aggregate::{retry, Aggregate};
+use super::backfill::Queued;
 use super::{id_sort_key, Index, ItemKey, Store};
 use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
@@ -13,6 +15,9 @@ use crate::refund::{NewRefund, Refund, RefundAction, RefundStatus};
 pub fn refund_key(id: u64) -> ItemKey {
     ItemKey::new(format!("REFUND#{id}"), "REFUND")
 }
+
+/// Tally of the refunds in each status (`s{status}`), for the admin queue.
+pub const QUEUE_COUNTER: &str = "ref-queue";
 
 /// Tally of a user's refunds in `role`: `all`, `s{status}`, `open`.
 pub fn refunds_counter(user_id: u64, role: MarketRole) -> String {
@@ -41,7 +46,12 @@ impl Aggregate for Refund {
                 .with(Index::Gsi2, format!("REF#P#{publisher}#OPEN"), &sort)
                 .with(Index::Gsi3, format!("REF#C#{consumer}#OPEN"), &sort);
         }
-        vec![main, copy]
+        let queue = ItemKey::new(format!("REFUND#{}", self.id), "QUEUE").with(
+            Index::Gsi1,
+            format!("REF#ST{status}"),
+            &sort,
+        );
+        vec![main, copy, queue]
     }
 
     fn tallies(&self) -> Vec<(String, String)> {
@@ -55,6 +65,9 @@ impl Aggregate for Refund {
             if self.status.is_open() {
                 tallies.push((counter, "open".to_owned()));
             }
+        }
+        if self.queue_counted {
+            tallies.push((QUEUE_COUNTER.to_owned(), format!("s{}", self.status.code())));
         }
         tallies
     }
@@ -164,5 +177,39 @@ impl Store {
         let counter = refunds_counter(user_id, role);
         self.page_of(index, &partition, &counter, "open", query)
             .await
+    }
+
+    /// `GET /v1/admin/refunds?status=`: a page of the refunds in `status`, newest first
+    /// (one Query on GSI1 over the `QUEUE` copies and the tally GetItem, concurrently).
+    pub async fn refunds_in(
+        &self,
+        status: RefundStatus,
+        query: PageQuery,
+    ) -> Result<Page<Refund>, ApiError> {
+        let status = status.code();
+        self.page_of(
+            Index::Gsi1,
+            &format!("REF#ST{status}"),
+            QUEUE_COUNTER,
+            &format!("s{status}"),
+            query,
+        )
+        .await
+    }
+}
+
+impl Queued for Refund {
+    const MAIN_SK: &'static str = "REFUND";
+
+    fn main_key(id: u64) -> ItemKey {
+        refund_key(id)
+    }
+
+    fn counted(&self) -> Option<Self> {
+        (!self.queue_counted).then(|| Refund {
+            queue_counted: true,
+            version: self.version + 1,
+            ..self.clone()
+        })
     }
 }

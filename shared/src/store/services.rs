@@ -1,8 +1,10 @@
 //! Services. Main item `PK = SERVICE#{id}`, `SK = SERVICE`; copy `SK = LISTING` for the
 //! published lists (see `docs/storage.md`). Tallies: `svc-my-{publisher}-T{type}` (`all`,
-//! `s{status}`) and `svc-pub` (`all`, `T{type}`, `C{category}`, `C{category}T{type}`).
+//! `s{status}`), `svc-pub` (`all`, `T{type}`, `C{category}`, `C{category}T{type}`) and
+//! `svc-queue` (`s{status}`, every status but published, which `svc-pub` `all` counts).
 
 use super::aggregate::{retry, Aggregate};
+use super::backfill::Queued;
 use super::categories::category_key;
 use super::files::file_key;
 use super::{id_sort_key, Index, ItemKey, Store};
@@ -31,6 +33,26 @@ pub fn my_services_counter(publisher_id: u64, service_type: ServiceType) -> Stri
 /// Tally of published services, by filter.
 pub const PUBLISHED_COUNTER: &str = "svc-pub";
 
+/// Tally of the services in each status but published (`s{status}`), for the admin queue.
+pub const QUEUE_COUNTER: &str = "svc-queue";
+
+/// The admin queue of services in `status`, newest first: on the main item's GSI3, which
+/// published services already fill with `SVC#PUB`; with its tally (counter, field).
+fn queue_source(status: ServiceStatus) -> (String, String, String) {
+    match status {
+        ServiceStatus::Published => (
+            "SVC#PUB".to_owned(),
+            PUBLISHED_COUNTER.to_owned(),
+            "all".to_owned(),
+        ),
+        other => (
+            format!("SVC#ST{}", other.code()),
+            QUEUE_COUNTER.to_owned(),
+            format!("s{}", other.code()),
+        ),
+    }
+}
+
 impl Aggregate for Service {
     fn keys(&self) -> Vec<ItemKey> {
         let sort = id_sort_key(self.id);
@@ -48,8 +70,8 @@ impl Aggregate for Service {
                 &sort,
             );
         let mut listing = listing_key(self.id);
+        main = main.with(Index::Gsi3, queue_source(self.status).0, &sort);
         if self.status == ServiceStatus::Published {
-            main = main.with(Index::Gsi3, "SVC#PUB", &sort);
             listing = listing
                 .with(Index::Gsi1, format!("SVC#PUB#T{kind}"), &sort)
                 .with(Index::Gsi2, format!("SVC#PUB#C{category}"), &sort)
@@ -64,6 +86,9 @@ impl Aggregate for Service {
             (mine.clone(), "all".to_owned()),
             (mine, format!("s{}", self.status.code())),
         ];
+        if self.queue_counted && self.status != ServiceStatus::Published {
+            tallies.push((QUEUE_COUNTER.to_owned(), format!("s{}", self.status.code())));
+        }
         if self.status == ServiceStatus::Published {
             let (kind, category) = (self.service_type.code(), self.category.id);
             for field in [
@@ -282,5 +307,33 @@ impl Store {
                 .await
             }
         }
+    }
+
+    /// `GET /v1/admin/services?status=`: a page of the services in `status`, newest first
+    /// (one Query on GSI3 and the tally GetItem, concurrently).
+    pub async fn services_in(
+        &self,
+        status: ServiceStatus,
+        query: PageQuery,
+    ) -> Result<Page<Service>, ApiError> {
+        let (partition, counter, field) = queue_source(status);
+        self.page_of(Index::Gsi3, &partition, &counter, &field, query)
+            .await
+    }
+}
+
+impl Queued for Service {
+    const MAIN_SK: &'static str = "SERVICE";
+
+    fn main_key(id: u64) -> ItemKey {
+        service_key(id)
+    }
+
+    fn counted(&self) -> Option<Self> {
+        (!self.queue_counted).then(|| Service {
+            queue_counted: true,
+            version: self.version + 1,
+            ..self.clone()
+        })
     }
 }

@@ -1,5 +1,6 @@
 //! Black-box tests of every function through its router, against DynamoDB Local.
 
+mod admin_queues;
 mod attacks_files;
 mod attacks_identity;
 mod attacks_mobilization;
