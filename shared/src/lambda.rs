@@ -84,9 +84,10 @@ where
     }
 }
 
-/// Structured JSON logs for the function `service`.
+/// Structured JSON logs and EMF metrics for the function `service`.
 pub fn init_tracing(service: &'static str) {
     let _ = SERVICE.set(service);
+    crate::metrics::start_writing();
     let filter = level_filter(
         std::env::var("RUST_LOG").ok().as_deref(),
         std::env::var("AWS_LAMBDA_LOG_LEVEL").ok().as_deref(),

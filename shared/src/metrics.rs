@@ -6,6 +6,7 @@
 //! Format: <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html>
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{json, Map, Value};
 
@@ -13,6 +14,14 @@ use crate::lambda::service_name;
 
 /// The namespace where `METRICS_NAMESPACE` is not set (local runs).
 pub const DEFAULT_NAMESPACE: &str = "Homemaking";
+
+static WRITING: AtomicBool = AtomicBool::new(false);
+
+/// Makes [`emit`] write: a function's process does at start-up (`shared::lambda`); code
+/// linked elsewhere (the test suite, operator commands) writes no metrics.
+pub fn start_writing() {
+    WRITING.store(true, Ordering::Relaxed);
+}
 
 /// The unit of a value, as CloudWatch names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,8 +98,12 @@ pub fn emf(
     Value::Object(line)
 }
 
-/// Writes one measurement with `outcome` to stdout, beside the function's logs.
+/// Writes one measurement with `outcome` to stdout, beside the function's logs, once
+/// [`start_writing`] was called.
 pub fn emit(outcome: &str, metrics: &[Metric]) {
+    if !WRITING.load(Ordering::Relaxed) {
+        return;
+    }
     let namespace = std::env::var("METRICS_NAMESPACE")
         .ok()
         .filter(|namespace| !namespace.is_empty());
