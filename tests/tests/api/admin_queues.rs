@@ -23,6 +23,34 @@ async fn queue(app: &TestApp, token: &str, path: &str) -> Value {
     response.data().clone()
 }
 
+/// The two pages (`count=2`) of a queue of three items, `made` in order: read by one Query
+/// besides the session's and the tally's GetItem, newest first. Answers the first page.
+async fn three_in_two_pages(
+    app: &TestApp,
+    token: &str,
+    at: impl Fn(u8) -> String,
+    made: &[u64],
+) -> Value {
+    app.calls();
+    let first = queue(app, token, &at(1)).await;
+    let mut calls = app.calls();
+    calls.sort();
+    assert_eq!(
+        calls,
+        ["GetItem", "GetItem", "Query"],
+        "session, tally, page"
+    );
+    assert_eq!(ids(&first), [made[2], made[1]]);
+    assert_eq!(
+        (&first["total"], &first["has_more"]),
+        (&Value::from(3), &Value::from(true))
+    );
+    let second = queue(app, token, &at(2)).await;
+    assert_eq!(ids(&second), [made[0]]);
+    assert_eq!(second["has_more"], false);
+    first
+}
+
 #[tokio::test]
 async fn services_by_status_newest_first_paged_in_one_query() {
     let app = TestApp::new().await;
@@ -32,22 +60,9 @@ async fn services_by_status_newest_first_paged_in_one_query() {
         pending.push(create_service(&app, &m, service_body(m.category, 0)).await);
     }
     let published = published_service(&app, &m).await;
-    app.calls();
-    let first = queue(&app, &m.admin, "/v1/admin/services?status=0&page=1&count=2").await;
-    let mut calls = app.calls();
-    calls.sort();
-    assert_eq!(
-        calls,
-        ["GetItem", "GetItem", "Query"],
-        "session, tally, page"
-    );
-    assert_eq!(ids(&first), [pending[2], pending[1]]);
-    assert_eq!(first["total"], 3);
+    let at = |page: u8| format!("/v1/admin/services?status=0&page={page}&count=2");
+    let first = three_in_two_pages(&app, &m.admin, at, &pending).await;
     assert_eq!(first["last_page"], 2);
-    assert_eq!(first["has_more"], true);
-    let second = queue(&app, &m.admin, "/v1/admin/services?status=0&page=2&count=2").await;
-    assert_eq!(ids(&second), [pending[0]]);
-    assert_eq!(second["has_more"], false);
 
     // What the operator decides on: title, price, cover photo, publisher with contacts.
     let item = &first["data"][0];
@@ -272,21 +287,7 @@ async fn refunds_by_status_newest_first_paged_in_one_query_and_moving_with_their
     }
     let at =
         |status: u8, page: u8| format!("/v1/admin/refunds?status={status}&page={page}&count=2");
-    app.calls();
-    let first = queue(&app, &m.admin, &at(0, 1)).await;
-    let mut calls = app.calls();
-    calls.sort();
-    assert_eq!(
-        calls,
-        ["GetItem", "GetItem", "Query"],
-        "session, tally, page"
-    );
-    assert_eq!(ids(&first), [refunds[2], refunds[1]]);
-    assert_eq!(
-        (&first["total"], &first["has_more"]),
-        (&Value::from(3), &Value::from(true))
-    );
-    assert_eq!(ids(&queue(&app, &m.admin, &at(0, 2)).await), [refunds[0]]);
+    let first = three_in_two_pages(&app, &m.admin, |page| at(0, page), &refunds).await;
 
     // What the operator decides on: the reason, the amount, the service, both parties.
     let item = &first["data"][0];
@@ -398,21 +399,7 @@ async fn ratings_by_status_newest_first_paged_in_one_query_and_moving_with_their
     }
     let at =
         |status: u8, page: u8| format!("/v1/admin/ratings?status={status}&page={page}&count=2");
-    app.calls();
-    let first = queue(&app, &m.admin, &at(2, 1)).await;
-    let mut calls = app.calls();
-    calls.sort();
-    assert_eq!(
-        calls,
-        ["GetItem", "GetItem", "Query"],
-        "session, tally, page"
-    );
-    assert_eq!(ids(&first), [ratings[2], ratings[1]]);
-    assert_eq!(
-        (&first["total"], &first["has_more"]),
-        (&Value::from(3), &Value::from(true))
-    );
-    assert_eq!(ids(&queue(&app, &m.admin, &at(2, 2)).await), [ratings[0]]);
+    let first = three_in_two_pages(&app, &m.admin, |page| at(2, page), &ratings).await;
 
     // What the moderator decides on: the text, the author with contacts, the service.
     let item = &first["data"][0];
@@ -496,21 +483,7 @@ async fn design_tasks_by_status_newest_first_paged_in_one_query_and_moving_with_
     let at = |status: u8, page: u8| {
         format!("/v1/admin/design/tasks?status={status}&page={page}&count=2")
     };
-    app.calls();
-    let first = queue(&app, admin, &at(0, 1)).await;
-    let mut calls = app.calls();
-    calls.sort();
-    assert_eq!(
-        calls,
-        ["GetItem", "GetItem", "Query"],
-        "session, total, page"
-    );
-    assert_eq!(ids(&first), [tasks[2], tasks[1]]);
-    assert_eq!(
-        (&first["total"], &first["has_more"]),
-        (&Value::from(3), &Value::from(true))
-    );
-    assert_eq!(ids(&queue(&app, admin, &at(0, 2)).await), [tasks[0]]);
+    let first = three_in_two_pages(&app, admin, |page| at(0, page), &tasks).await;
 
     // What the auditor decides on: title, budget, area, photos, the customer.
     let item = &first["data"][0];
