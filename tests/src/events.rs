@@ -181,34 +181,12 @@ pub fn fill_tokens(event: &mut Value, tokens: Tokens<'_>) -> usize {
 /// The non-HTTP event sources of each function in `template.yaml`: (the function's
 /// `BuildProperties.Binary`, the event's `Type`), e.g. `("image-variants", "S3")`.
 pub fn template_event_sources() -> Result<BTreeSet<(String, String)>, String> {
-    let text = std::fs::read_to_string(workspace_root().join("template.yaml"))
-        .map_err(|error| error.to_string())?;
-    let document: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(&text).map_err(|error| error.to_string())?;
-    let resources = document
-        .get("Resources")
-        .and_then(|r| r.as_mapping())
-        .ok_or("template.yaml has no Resources")?;
     let mut sources = BTreeSet::new();
-    for resource in resources.values() {
-        let Some(function) = resource
-            .get("Metadata")
-            .and_then(|m| m.get("BuildProperties"))
-            .and_then(|b| b.get("Binary"))
-            .and_then(|b| b.as_str())
-        else {
-            continue;
-        };
-        let events = resource
-            .get("Properties")
-            .and_then(|p| p.get("Events"))
-            .and_then(|e| e.as_mapping());
-        for event in events.into_iter().flat_map(|events| events.values()) {
-            match event.get("Type").and_then(|t| t.as_str()) {
-                Some("HttpApi") | None => {}
-                Some(other) => {
-                    sources.insert((function.to_owned(), other.to_owned()));
-                }
+    for (function, event) in crate::routes::function_events()? {
+        match event.get("Type").and_then(|t| t.as_str()) {
+            Some("HttpApi") | None => {}
+            Some(other) => {
+                sources.insert((function, other.to_owned()));
             }
         }
     }

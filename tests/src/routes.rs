@@ -96,9 +96,9 @@ pub fn paths_of(routes: &BTreeSet<Route>) -> Result<BTreeMap<String, String>, St
     Ok(paths)
 }
 
-/// The HttpApi events of every function in `template.yaml`, by the function's
-/// `BuildProperties.Binary`.
-pub fn template_routes() -> Result<BTreeSet<Route>, String> {
+/// Every event of every function in `template.yaml`: (the function's
+/// `BuildProperties.Binary`, the event as written).
+pub fn function_events() -> Result<Vec<(String, serde_yaml_ng::Value)>, String> {
     let text = std::fs::read_to_string(workspace_root().join("template.yaml"))
         .map_err(|error| error.to_string())?;
     let document: serde_yaml_ng::Value =
@@ -107,7 +107,7 @@ pub fn template_routes() -> Result<BTreeSet<Route>, String> {
         .get("Resources")
         .and_then(|r| r.as_mapping())
         .ok_or("template.yaml has no Resources")?;
-    let mut routes = BTreeSet::new();
+    let mut found = Vec::new();
     for resource in resources.values() {
         if resource.get("Type").and_then(|t| t.as_str()) != Some("AWS::Serverless::Function") {
             continue;
@@ -125,26 +125,36 @@ pub fn template_routes() -> Result<BTreeSet<Route>, String> {
             .and_then(|p| p.get("Events"))
             .and_then(|e| e.as_mapping());
         for event in events.into_iter().flat_map(|events| events.values()) {
-            if event.get("Type").and_then(|t| t.as_str()) != Some("HttpApi") {
-                continue;
-            }
-            let properties = event.get("Properties");
-            let field = |name: &str| {
-                properties
-                    .and_then(|p| p.get(name))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-            };
-            match (field("Method"), field("Path")) {
-                // No method and path: SAM's $default route.
-                (None, None) => routes.extend(catch_all(function)),
-                (method, path) => {
-                    routes.insert(Route {
-                        function: function.to_owned(),
-                        method: method.unwrap_or_default().to_uppercase(),
-                        path: path.unwrap_or_default(),
-                    });
-                }
+            found.push((function.to_owned(), event.clone()));
+        }
+    }
+    Ok(found)
+}
+
+/// The HttpApi events of every function in `template.yaml`, by the function's
+/// `BuildProperties.Binary`.
+pub fn template_routes() -> Result<BTreeSet<Route>, String> {
+    let mut routes = BTreeSet::new();
+    for (function, event) in function_events()? {
+        if event.get("Type").and_then(|t| t.as_str()) != Some("HttpApi") {
+            continue;
+        }
+        let properties = event.get("Properties");
+        let field = |name: &str| {
+            properties
+                .and_then(|p| p.get(name))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        match (field("Method"), field("Path")) {
+            // No method and path: SAM's $default route.
+            (None, None) => routes.extend(catch_all(&function)),
+            (method, path) => {
+                routes.insert(Route {
+                    function,
+                    method: method.unwrap_or_default().to_uppercase(),
+                    path: path.unwrap_or_default(),
+                });
             }
         }
     }
