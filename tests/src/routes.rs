@@ -53,6 +53,7 @@ pub fn functions() -> Vec<(&'static str, RouterFn)> {
         ("ratings", ratings::router),
         ("mobilization", mobilization::router),
         ("files", files::router),
+        ("console", console::router),
     ]
 }
 

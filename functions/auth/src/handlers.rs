@@ -1,8 +1,9 @@
 use axum::extract::State;
+use axum::http::header::SET_COOKIE;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::json;
-use shared::http::{ok, CurrentUser, JsonBody, SourceIp};
+use shared::http::{login_cookie, ok, CurrentUser, JsonBody, SourceIp};
 use shared::identity::{self, LoginAttempt};
 use shared::text::{BoundedText, ICode, PositiveInt};
 use shared::{ApiError, AppState};
@@ -14,9 +15,10 @@ pub struct TokenRequest {
     order_no: PositiveInt,
 }
 
-/// Issues a token for the user behind the pair (created on first use); 9999 when the pair
-/// is not registered, 429 (9999) after too many failures from the caller's address or
-/// with the pair's `i_code`.
+/// Issues a token for the user behind the pair (created on first use), in the body for the
+/// mini programs and in the `token` cookie for a page on the API's origin (the console);
+/// 9999 when the pair is not registered, 429 (9999) after too many failures from the
+/// caller's address or with the pair's `i_code`.
 pub async fn issue_token(
     State(state): State<AppState>,
     SourceIp(source_ip): SourceIp,
@@ -29,7 +31,8 @@ pub async fn issue_token(
     };
     let user = identity::sign_in(&state, &attempt).await?;
     let token = identity::issue_token(&state, &user).await?;
-    Ok(ok(json!({ "token": token })))
+    let cookie = login_cookie(&token, state.config().token_ttl_seconds);
+    Ok(([(SET_COOKIE, cookie)], ok(json!({ "token": token }))))
 }
 
 /// `POST /v1/token/verify` body.

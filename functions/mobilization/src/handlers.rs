@@ -4,13 +4,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shared::http::SourceIp;
+use shared::http::{login_cookie, logout_cookie, SourceIp};
 use shared::identity::LoginAttempt;
 use shared::mobilization::assignment::CheckInPosition;
 use shared::mobilization::directory::DirectoryImport;
 use shared::mobilization::http::{
-    login_cookie, logout_cookie, DirectoryAdmin, ListPage, MemberPage, OptionalLogin, Soldier,
-    TaskId, TaskJson,
+    DirectoryAdmin, ListPage, MemberPage, OptionalLogin, Soldier, TaskId, TaskJson,
 };
 use shared::mobilization::task::NewTask;
 use shared::mobilization::TaskError;

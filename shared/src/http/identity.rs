@@ -94,6 +94,18 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<(&str, Carrier)> {
         })
 }
 
+/// The `Set-Cookie` value carrying a login token for `max_age` seconds: set by both sign-ins
+/// (`POST /v1/token`, `POST /user`), so a browser page on the API's origin (the mobilization
+/// web client, the console) is signed in by either.
+pub fn login_cookie(token: &str, max_age: i64) -> String {
+    format!("token={token}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={max_age}")
+}
+
+/// The `Set-Cookie` value that clears the login.
+pub fn logout_cookie() -> &'static str {
+    "token=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0"
+}
+
 /// Whether a request authenticated by the cookie alone may go on: reads always; a write
 /// only when it cannot have been forged by another site — a body must be
 /// `application/json` (which no form can send and no cross-site script can send without

@@ -16,8 +16,8 @@ pub use envelope::{created, envelope_layer, no_such_route, ok, with_envelope, Cr
 pub use extract::{parse_json, parse_query, read_json, IdPath, JsonBody, QueryParams};
 pub use fallback::{collapse_slashes, collapsing_slashes, unmatched};
 pub use identity::{
-    authenticate, bearer_token, cookie_write_allowed, live_user, verified_claims, AdminUser,
-    Carrier, CurrentUser, MaybeUser,
+    authenticate, bearer_token, cookie_write_allowed, live_user, login_cookie, logout_cookie,
+    verified_claims, AdminUser, Carrier, CurrentUser, MaybeUser,
 };
 pub use lenient::Lenient;
 pub use page::{Page, PageNumber, PageQuery, PageSize, QueueQuery, MAX_PAGE_END, MAX_PAGE_SIZE};

@@ -181,16 +181,6 @@ impl FromRequestParts<AppState> for DirectoryAdmin {
     }
 }
 
-/// The `Set-Cookie` value carrying a login token for `max_age` seconds.
-pub fn login_cookie(token: &str, max_age: i64) -> String {
-    format!("token={token}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={max_age}")
-}
-
-/// The `Set-Cookie` value that clears the login.
-pub fn logout_cookie() -> &'static str {
-    "token=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0"
-}
-
 /// Finishes the mobilization router: unknown routes and methods answer 404 10008 in the
 /// homemaking envelope (contract §11: the same answer wherever they arrive), panics 500
 /// `{cnmsg}`, and bodies up to 5 MiB are read: a full 10,000-member import is about 3 MiB, and

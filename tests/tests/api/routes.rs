@@ -34,7 +34,10 @@ async fn every_route_is_served_by_its_function() {
         if route.path == CATCH_ALL {
             continue;
         }
-        let path = route.path.replace("{id}", "1");
+        let path = route
+            .path
+            .replace("{id}", "1")
+            .replace("{file}", &built_console_file());
         let method = Method::from_bytes(route.method.as_bytes()).unwrap();
         let response = app
             .request(method, &path)
@@ -46,6 +49,16 @@ async fn every_route_is_served_by_its_function() {
             route.method, route.path, route.function, response.body
         );
     }
+}
+
+/// A file the console build wrote (`console/dist/assets/`): its names carry content hashes.
+fn built_console_file() -> String {
+    let assets = api_tests::workspace_root().join("console/dist/assets");
+    std::fs::read_dir(&assets)
+        .unwrap_or_else(|error| panic!("{}: {error}; build the console first", assets.display()))
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.ends_with(".js"))
+        .expect("the console build wrote no script")
 }
 
 #[test]
