@@ -29,6 +29,9 @@ export async function launch(): Promise<Browser> {
   });
 }
 
+/** What went wrong in the pages' loading (server errors, failed requests, script errors). */
+const problems: string[] = [];
+
 /** A page at desktop (1280 px) or phone (390 px) width, in Asia/Shanghai and zh-CN. */
 export async function newPage(browser: Browser, width: "desktop" | "phone" = "desktop"): Promise<Page> {
   const context = await browser.newContext({
@@ -38,6 +41,11 @@ export async function newPage(browser: Browser, width: "desktop" | "phone" = "de
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  page.on("response", (response) => {
+    if (response.status() >= 500) problems.push(`${response.status()} ${response.url()}`);
+  });
+  page.on("requestfailed", (request) => problems.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
+  page.on("pageerror", (error) => problems.push(`script error: ${error.message}`));
   return page;
 }
 
@@ -51,6 +59,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Signs in through the console's form, as a platform user or as a commander. */
 export async function signInAt(page: Page, pair: { i_code: string; order_no: number }, as: "platform" | "commander") {
   await page.goto(`${API_URL}/console`);
+  await page
+    .getByRole("form", { name: "登录" })
+    .waitFor()
+    .catch(async (error) => {
+      const shown = await page.locator("body").innerText();
+      throw new Error(`no sign-in form; the page shows "${shown}"; ${problems.join("; ")}`, { cause: error });
+    });
   await page.getByLabel(as === "platform" ? "平台管理员 / 设计公司" : "民兵指挥员").check();
   await page.getByLabel("识别码（i_code）").fill(pair.i_code);
   await page.getByLabel("订单号（order_no）").fill(String(pair.order_no));

@@ -1,7 +1,15 @@
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Mutex, OnceLock};
+
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
-use axum::http::HeaderValue;
+use axum::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY,
+};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use flate2::write::GzEncoder;
+use flate2::Compression;
 use rust_embed::RustEmbed;
 use shared::{ApiError, AppState};
 
@@ -28,22 +36,64 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, ApiError> {
 }
 
 /// `GET /console/assets/{file}`: a script, style or image of the page; their names carry
-/// their content's hash, so they are cached for good. 10008 for any other name.
-pub async fn asset(Path(file): Path<String>) -> Result<Response, ApiError> {
+/// their content's hash, so they are cached for good. Scripts and styles go gzipped to a
+/// browser that takes it (API Gateway compresses nothing). 10008 for any other name.
+pub async fn asset(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     if !is_asset_name(&file) {
         return Err(ApiError::NotFound);
     }
     let asset = Built::get(&format!("assets/{file}")).ok_or(ApiError::NotFound)?;
     let content_type = HeaderValue::from_str(asset.metadata.mimetype())
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let mut response = asset.data.into_response();
+    let compressible = file.ends_with(".js") || file.ends_with(".css");
+    let mut response = if compressible && takes_gzip(&headers) {
+        let mut response = gzipped(&file, &asset.data).into_response();
+        response
+            .headers_mut()
+            .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        response
+    } else {
+        asset.data.into_response()
+    };
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, content_type);
+    headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(
         CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     );
     Ok(response)
+}
+
+/// Whether the request's `Accept-Encoding` lists gzip (not refused with `q=0`).
+fn takes_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| p.replace(' ', "") == "q=0");
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
+/// `data` gzipped, once per file for the life of the process.
+fn gzipped(file: &str, data: &[u8]) -> Vec<u8> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Vec<u8>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry(file.to_owned())
+        .or_insert_with(|| {
+            let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+            // Writing into a Vec cannot fail.
+            let _ = encoder.write_all(data);
+            encoder.finish().unwrap_or_default()
+        })
+        .clone()
 }
 
 /// A file name the build writes: letters, digits, `-`, `_` and dots, never `..`.
@@ -92,6 +142,35 @@ mod tests {
         ] {
             assert_eq!(is_asset_name(name), plain, "{name}");
         }
+    }
+
+    #[test]
+    fn gzip_is_taken_unless_refused() {
+        for (accept, takes) in [
+            ("gzip, deflate, br, zstd", true),
+            ("br;q=1.0, gzip;q=0.8", true),
+            ("*", true),
+            ("gzip;q=0", false),
+            ("identity", false),
+            ("", false),
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert(ACCEPT_ENCODING, HeaderValue::from_str(accept).unwrap());
+            assert_eq!(takes_gzip(&headers), takes, "{accept}");
+        }
+    }
+
+    #[test]
+    fn a_gzipped_asset_reads_back_as_itself() {
+        use std::io::Read;
+        let script = "console.log('控制台');".repeat(100);
+        let packed = gzipped("test.js", script.as_bytes());
+        assert!(packed.len() < script.len() / 5);
+        let mut unpacked = String::new();
+        flate2::read::GzDecoder::new(&packed[..])
+            .read_to_string(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, script);
     }
 
     #[test]
