@@ -61,6 +61,26 @@ pub async fn tasks_in(
     Ok(ok(service::tasks_in(&state, &admin.0, query).await?))
 }
 
+/// `GET /v1/admin/design/processes?page=&count=`: the processes waiting for the platform's
+/// audit, newest upload first.
+pub async fn platform_audits(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(ok(service::platform_audits(&state, query).await?))
+}
+
+/// `GET /v1/design/company/processes?page=&count=`: the processes of the caller's
+/// designers waiting for the caller's (a company's) audit, newest upload first.
+pub async fn company_audits(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(ok(service::company_audits(&state, &caller, query).await?))
+}
+
 /// `POST /v1/admin/design/task/{id}/audit` `{approve, reason?}` → `{result: true}`.
 pub async fn audit(
     State(state): State<AppState>,

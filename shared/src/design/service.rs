@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::process::{Process, ProcessView, StepInput, StepItem, TaskProcessBody};
+use super::process::{AuditItem, Process, ProcessView, StepInput, StepItem, TaskProcessBody};
 use super::steps::StepCatalog;
 use super::task::{
     task_transition, AuditBody, DesignerBrief, NewTask, ProcessSummary, TaskAction, TaskActor,
@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::file::Photo;
 use crate::http::{CurrentUser, Page, PageNumber, PageQuery, PageSize, QueueQuery};
 use crate::state::AppState;
-use crate::store::design::{ReasonChange, StepWrite, TaskEffect, TaskOwner};
+use crate::store::design::{Auditor, ReasonChange, StepWrite, TaskEffect, TaskOwner};
 use crate::user::UserView;
 
 /// How often a grab is tried again when a concurrent grab changed the task first.
@@ -140,6 +140,11 @@ pub async fn grab(
             .map(|(step, time)| (Process::time_key(step), time))
             .collect(),
             vr_url: String::new(),
+            title: task.title.clone(),
+            designer: Some(DesignerBrief::from(&caller.user)),
+            customer: Some(task.customer.clone()),
+            pending: None,
+            queue_counted: true,
         };
         let summary = ProcessSummary {
             designer_id: caller.id,
@@ -188,6 +193,24 @@ pub async fn act(
         ),
         _ => None,
     };
+    // Choosing a first draft eliminates the task's other processes: they are read, so
+    // that each is eliminated as read and leaves the audit queue it waits in.
+    let others = match (&task, action) {
+        (Some(task), Action::Choose(..)) => {
+            let designers: Vec<u64> = task
+                .designers
+                .iter()
+                .copied()
+                .filter(|designer| *designer != designer_id)
+                .collect();
+            let others = store.design_processes(task_id, &designers).await?;
+            if others.len() != designers.len() {
+                return Err(ApiError::OperationFailed);
+            }
+            others
+        }
+        _ => Vec::new(),
+    };
     let effect = match (&task, action) {
         (Some(task), Action::Choose(..)) => {
             task_transition(
@@ -195,7 +218,7 @@ pub async fn act(
                 TaskAction::ChooseFirstDraft,
                 TaskActor::Customer,
             )?;
-            TaskEffect::FirstDraftChosen(task)
+            TaskEffect::FirstDraftChosen(task, &others)
         }
         (Some(task), _) => {
             task_transition(task.status, TaskAction::Complete, TaskActor::Admin)?;
@@ -340,6 +363,35 @@ pub async fn tasks_in(
         .design_tasks_in(query.status, query.page()?)
         .await?
         .map(|task| TaskView::for_caller(task, admin)))
+}
+
+/// `GET /v1/admin/design/processes`: one page of the processes waiting for the platform's
+/// audit (steps 5, 10, 12), newest upload first.
+pub async fn platform_audits(
+    state: &AppState,
+    query: PageQuery,
+) -> Result<Page<AuditItem>, ApiError> {
+    Ok(state
+        .store()
+        .design_audits(Auditor::Platform, query)
+        .await?
+        .map(AuditItem::from))
+}
+
+/// `GET /v1/design/company/processes`: one page of the processes of company `caller`'s
+/// designers waiting for its audit (steps 2, 7), newest upload first; 10010 without the
+/// role `company`.
+pub async fn company_audits(
+    state: &AppState,
+    caller: &CurrentUser,
+    query: PageQuery,
+) -> Result<Page<AuditItem>, ApiError> {
+    caller.require(Role::Company)?;
+    Ok(state
+        .store()
+        .design_audits(Auditor::Company(caller.id), query)
+        .await?
+        .map(AuditItem::from))
 }
 
 /// One page of `caller`'s tasks in `role` (10010 without that role), newest first. The

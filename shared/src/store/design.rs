@@ -8,6 +8,10 @@
 //!   designer's `GSI2PK = DDESIGNER#{id}` and its company's `GSI3PK = DCOMPANY#{id}`.
 //! - the admin queue by status: `GSI3PK = DTASK#ST{status}` on the task, moved by every
 //!   status write, counted in `total#design-status-{status}`.
+//! - the audit queues: `GSI1PK = DAUDIT#PLATFORM` (steps 5, 10, 12) or
+//!   `DAUDIT#COMPANY#{company}` (steps 2, 7) on the head of a process waiting for that
+//!   audit, `GSI1SK = {upload time:020}#{process:020}`, with the upload as `pending`; set by
+//!   the upload, removed by the audit or the elimination, counted in `total#{partition}`.
 //! - step configuration: `PK = DESIGN`, `SK = STEPS`.
 //!
 //! Every transition of a process is written conditioned on the state it was decided on.
@@ -21,13 +25,14 @@ use super::{from_item, id_sort_key, n, s, sdk_error, to_value, Index, ItemKey, S
 use crate::design::process::{Process, StepItem};
 use crate::design::steps::StepCatalogRecord;
 use crate::design::task::{DesignTask, ProcessSummary, TaskStatus};
-use crate::design::workflow::{State, Step};
+use crate::design::workflow::{Actor, State, Step};
 use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
 
 const OPEN_TASKS: &str = "DTASKS#OPEN";
 const OPEN_TOTAL: &str = "design-open";
 const PROCESS_SK: &str = "PROCESS";
+const PLATFORM_AUDITS: &str = "DAUDIT#PLATFORM";
 
 /// Where task `id` is stored (without its index entries).
 pub fn task_key(id: u64) -> ItemKey {
@@ -77,6 +82,35 @@ fn company_list(company_id: u64) -> String {
     format!("DCOMPANY#{company_id}")
 }
 
+/// The audit queue partition (and total) of the processes waiting for `company`'s audit.
+fn company_audits(company_id: u64) -> String {
+    format!("DAUDIT#COMPANY#{company_id}")
+}
+
+/// The audit queue `process` sits in when in `state`, if any.
+fn audit_queue(process: &Process, state: State) -> Option<String> {
+    match state.awaited_auditor()? {
+        Actor::Admin => Some(PLATFORM_AUDITS.to_owned()),
+        Actor::Company => process.company_id.map(company_audits),
+        Actor::Designer | Actor::Customer => None,
+    }
+}
+
+/// Where an upload sits in its audit queue: newest upload first, then newest process.
+fn audit_sort_key(process: &Process, upload: &StepItem) -> String {
+    let time = u64::try_from(upload.time).unwrap_or_default();
+    format!("{}#{}", id_sort_key(time), id_sort_key(process.id))
+}
+
+/// Whose audits an audit queue lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auditor {
+    /// The platform: deposit, retainage and CAD delivery vouchers.
+    Platform,
+    /// A design company: its designers' first and final drafts.
+    Company(u64),
+}
+
 /// Whose tasks a "my tasks" list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskOwner {
@@ -94,8 +128,9 @@ pub enum TaskEffect<'a> {
     /// Nothing.
     None,
     /// A first draft was chosen: the task (read as given) goes 1 → 3, leaves the open
-    /// list, and every other process of it is eliminated.
-    FirstDraftChosen(&'a DesignTask),
+    /// list, and every other process of it (read as given) is eliminated, leaving its
+    /// audit queue.
+    FirstDraftChosen(&'a DesignTask, &'a [Process]),
     /// The CAD delivery was approved: the task goes 3 → 4.
     Completed(&'a DesignTask),
 }
@@ -226,16 +261,49 @@ impl UpdateBuilder {
     /// Moves `task` (as read) to the queue of `to`, on the condition that it is still
     /// counted (or not) as read: the backfill cannot count it in between.
     fn move_to_queue(self, task: &DesignTask, to: TaskStatus) -> Self {
-        let update = self
-            .set(Index::Gsi3.partition_attribute(), s(status_queue(to)))
+        self.set(Index::Gsi3.partition_attribute(), s(status_queue(to)))
             .set(Index::Gsi3.sort_attribute(), s(id_sort_key(task.id)))
+            .counted_as(task.queue_counted)
+    }
+
+    /// On the condition that the record is counted in its queue's total (or not) as read.
+    fn counted_as(self, counted: bool) -> Self {
+        let update = self
             .name("#counted", "queue_counted")
             .value(":counted", boolean(true));
-        if task.queue_counted {
+        if counted {
             update.and_condition("#counted = :counted")
         } else {
             update.and_condition("(attribute_not_exists(#counted) OR #counted <> :counted)")
         }
+    }
+
+    /// On the condition that the process is still in `state`.
+    fn in_state(self, state: State) -> Self {
+        self.name("#step", "step_id")
+            .name("#refused", "refused")
+            .name("#eliminated", "eliminated")
+            .value(":step", n(state.step.id()))
+            .value(":refused", boolean(state.refused))
+            .value(":eliminated", boolean(state.eliminated))
+            .and_condition("#step = :step AND #refused = :refused AND #eliminated = :eliminated")
+    }
+
+    /// Puts `process` (as read) in audit queue `partition` with `upload` pending.
+    fn enqueue(self, process: &Process, partition: String, upload: &StepItem) -> Result<Self, ApiError> {
+        Ok(self
+            .set(Index::Gsi1.partition_attribute(), s(partition))
+            .set(Index::Gsi1.sort_attribute(), s(audit_sort_key(process, upload)))
+            .set("pending", to_value(upload)?)
+            .counted_as(process.queue_counted))
+    }
+
+    /// Takes `process` (as read) out of its audit queue.
+    fn dequeue(self, process: &Process) -> Self {
+        self.remove(Index::Gsi1.partition_attribute())
+            .remove(Index::Gsi1.sort_attribute())
+            .remove("pending")
+            .counted_as(process.queue_counted)
     }
 }
 
@@ -423,13 +491,7 @@ impl Store {
             .set("step_id", n(write.next.step.id()))
             .set("refused", boolean(write.next.refused))
             .set("eliminated", boolean(write.next.eliminated))
-            .name("#step", "step_id")
-            .name("#refused", "refused")
-            .name("#eliminated", "eliminated")
-            .value(":step", n(from.step.id()))
-            .value(":refused", boolean(from.refused))
-            .value(":eliminated", boolean(from.eliminated))
-            .condition("#step = :step AND #refused = :refused AND #eliminated = :eliminated");
+            .in_state(from);
         if let Some((attribute, user)) = write.actor {
             head = head
                 .name("#actor", attribute)
@@ -451,6 +513,17 @@ impl Store {
             ReasonChange::Set(reason) => head.set("reason", s(reason)),
             ReasonChange::Remove => head.remove("#reason").name("#reason", "reason"),
         };
+        let (left, joined) = (audit_queue(process, from), audit_queue(process, write.next));
+        let mut totals = Vec::new();
+        match (&joined, &write.upload) {
+            (Some(queue), Some(upload)) => head = head.enqueue(process, queue.clone(), upload)?,
+            (None, _) if left.is_some() => head = head.dequeue(process),
+            _ => {}
+        }
+        if process.queue_counted && left != joined {
+            totals.extend(left.map(|queue| (queue, -1)));
+            totals.extend(joined.map(|queue| (queue, 1)));
+        }
         let mut steps = vec![head.build(
             self.table(),
             &process_key(process.task_id, process.designer_id),
@@ -461,7 +534,7 @@ impl Store {
         }
         match write.task {
             TaskEffect::None => {}
-            TaskEffect::FirstDraftChosen(task) => {
+            TaskEffect::FirstDraftChosen(task, others) => {
                 let mut update = UpdateBuilder::new()
                     .set("status", n(u8::from(TaskStatus::InProgress)))
                     .name("#status", "status")
@@ -482,11 +555,18 @@ impl Store {
                     steps.push(self.add_to_total(OPEN_TOTAL, -1)?);
                 }
                 steps.push(update.build(self.table(), &task_key(task.id))?);
-                for designer in task.designers.iter().filter(|d| **d != process.designer_id) {
-                    let eliminate = UpdateBuilder::new()
+                for other in others.iter().filter(|o| o.designer_id != process.designer_id) {
+                    let mut eliminate = UpdateBuilder::new()
                         .set("eliminated", boolean(true))
-                        .condition("attribute_exists(PK)");
-                    steps.push(eliminate.build(self.table(), &process_key(task.id, *designer))?);
+                        .in_state(other.state());
+                    if let Some(queue) = audit_queue(other, other.state()) {
+                        eliminate = eliminate.dequeue(other);
+                        if other.queue_counted {
+                            totals.push((queue, -1));
+                        }
+                    }
+                    let at = process_key(task.id, other.designer_id);
+                    steps.push(eliminate.build(self.table(), &at)?);
                 }
             }
             TaskEffect::Completed(task) => {
@@ -504,7 +584,115 @@ impl Store {
                 steps.push(update.build(self.table(), &task_key(task.id))?);
             }
         }
+        steps.extend(self.merged_totals(totals)?);
         self.transact(steps, |_| ApiError::OperationFailed).await
+    }
+
+    /// One total step per total named in `changes` (a transaction writes an item once).
+    fn merged_totals(
+        &self,
+        changes: Vec<(String, i64)>,
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        let mut merged: Vec<(String, i64)> = Vec::new();
+        for (name, delta) in changes {
+            match merged.iter_mut().find(|(seen, _)| *seen == name) {
+                Some((_, sum)) => *sum += delta,
+                None => merged.push((name, delta)),
+            }
+        }
+        merged
+            .iter()
+            .filter(|(_, delta)| *delta != 0)
+            .map(|(name, delta)| self.add_to_total(name, *delta))
+            .collect()
+    }
+
+    /// The heads of the processes of `designers` on `task_id` (one BatchGetItem).
+    pub async fn design_processes(
+        &self,
+        task_id: u64,
+        designers: &[u64],
+    ) -> Result<Vec<Process>, ApiError> {
+        let keys: Vec<ItemKey> = designers
+            .iter()
+            .map(|designer| process_key(task_id, *designer))
+            .collect();
+        self.batch_get(&keys).await
+    }
+
+    /// A page of the processes waiting for `auditor`'s audit, newest upload first (one
+    /// Query on GSI1 and the total's GetItem, concurrently).
+    pub async fn design_audits(
+        &self,
+        auditor: Auditor,
+        query: PageQuery,
+    ) -> Result<Page<Process>, ApiError> {
+        let partition = match auditor {
+            Auditor::Platform => PLATFORM_AUDITS.to_owned(),
+            Auditor::Company(id) => company_audits(id),
+        };
+        let (total, processes) = tokio::try_join!(
+            self.total(&partition),
+            self.query_partition::<Process>(Some(Index::Gsi1), &partition, false, query.end()),
+        )?;
+        Ok(Page::new(query, total, query.slice(processes)))
+    }
+
+    /// Counts the process of `designer_id` on `task_id` (if stored before the audit
+    /// queues): takes the task's snapshot into it, puts it in its audit queue when it waits
+    /// for an audit (its upload pending) and counts it there, in one transaction
+    /// conditioned on the state read and on it not being counted yet; `false` when it was
+    /// (or is gone).
+    pub async fn count_design_process_in_queue(
+        &self,
+        task_id: u64,
+        designer_id: u64,
+    ) -> Result<bool, ApiError> {
+        retry(
+            || async move {
+                let Some((process, uploads)) =
+                    self.design_process_with_steps(task_id, designer_id).await?
+                else {
+                    return Ok(Some(false));
+                };
+                if process.queue_counted {
+                    return Ok(Some(false));
+                }
+                let task = self.design_task(task_id).await?;
+                let mut update = UpdateBuilder::new()
+                    .set("queue_counted", boolean(true))
+                    .in_state(process.state());
+                if let Some(task) = task.filter(|_| process.designer.is_none()) {
+                    let designer = task
+                        .processes
+                        .iter()
+                        .find(|summary| summary.designer_id == designer_id)
+                        .map(|summary| summary.designer.clone());
+                    update = update
+                        .set("title", s(task.title))
+                        .set("customer", to_value(&task.customer)?);
+                    if let Some(designer) = designer {
+                        update = update.set("designer", to_value(&designer)?);
+                    }
+                }
+                let queue = audit_queue(&process, process.state());
+                let upload = uploads.iter().find(|item| item.step_id == process.step_id);
+                let mut steps = Vec::new();
+                if let (Some(queue), Some(upload)) = (queue, upload) {
+                    update = update.enqueue(&process, queue.clone(), upload)?;
+                    steps.push(self.add_to_total(&queue, 1)?);
+                }
+                steps.insert(0, update.build(self.table(), &process_key(task_id, designer_id))?);
+                // Moved or counted meanwhile: decided again on a fresh read.
+                match self.transact(steps, |_| ApiError::OperationFailed).await {
+                    Ok(()) => Ok(Some(true)),
+                    Err(ApiError::OperationFailed) => Ok(None),
+                    Err(error) => Err(error),
+                }
+            },
+            ApiError::OperationFailed,
+        )
+        .await
     }
 
     fn put_step(&self, at: &ItemKey, upload: &StepItem) -> Result<TransactWriteItem, ApiError> {
