@@ -465,7 +465,13 @@ mod tests {
         use Actor::{Admin, Company};
         assert_eq!(
             awaited,
-            [(2, Company), (5, Admin), (7, Company), (10, Admin), (12, Admin)]
+            [
+                (2, Company),
+                (5, Admin),
+                (7, Company),
+                (10, Admin),
+                (12, Admin)
+            ]
         );
         assert_eq!(at(FirstDraft, true, false).awaited_auditor(), None);
         assert_eq!(at(DepositVoucher, false, true).awaited_auditor(), None);

@@ -290,10 +290,18 @@ impl UpdateBuilder {
     }
 
     /// Puts `process` (as read) in audit queue `partition` with `upload` pending.
-    fn enqueue(self, process: &Process, partition: String, upload: &StepItem) -> Result<Self, ApiError> {
+    fn enqueue(
+        self,
+        process: &Process,
+        partition: String,
+        upload: &StepItem,
+    ) -> Result<Self, ApiError> {
         Ok(self
             .set(Index::Gsi1.partition_attribute(), s(partition))
-            .set(Index::Gsi1.sort_attribute(), s(audit_sort_key(process, upload)))
+            .set(
+                Index::Gsi1.sort_attribute(),
+                s(audit_sort_key(process, upload)),
+            )
             .set("pending", to_value(upload)?)
             .counted_as(process.queue_counted))
     }
@@ -555,7 +563,10 @@ impl Store {
                     steps.push(self.add_to_total(OPEN_TOTAL, -1)?);
                 }
                 steps.push(update.build(self.table(), &task_key(task.id))?);
-                for other in others.iter().filter(|o| o.designer_id != process.designer_id) {
+                for other in others
+                    .iter()
+                    .filter(|o| o.designer_id != process.designer_id)
+                {
                     let mut eliminate = UpdateBuilder::new()
                         .set("eliminated", boolean(true))
                         .in_state(other.state());
@@ -682,7 +693,10 @@ impl Store {
                     update = update.enqueue(&process, queue.clone(), upload)?;
                     steps.push(self.add_to_total(&queue, 1)?);
                 }
-                steps.insert(0, update.build(self.table(), &process_key(task_id, designer_id))?);
+                steps.insert(
+                    0,
+                    update.build(self.table(), &process_key(task_id, designer_id))?,
+                );
                 // Moved or counted meanwhile: decided again on a fresh read.
                 match self.transact(steps, |_| ApiError::OperationFailed).await {
                     Ok(()) => Ok(Some(true)),
