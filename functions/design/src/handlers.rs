@@ -65,10 +65,10 @@ pub async fn tasks_in(
 /// audit, newest upload first.
 pub async fn platform_audits(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    admin: AdminUser,
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(ok(service::platform_audits(&state, query).await?))
+    Ok(ok(service::audits(&state, &admin.0, true, query).await?))
 }
 
 /// `GET /v1/design/company/processes?page=&count=`: the processes of the caller's
@@ -78,7 +78,7 @@ pub async fn company_audits(
     caller: CurrentUser,
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(ok(service::company_audits(&state, &caller, query).await?))
+    Ok(ok(service::audits(&state, &caller, false, query).await?))
 }
 
 /// `POST /v1/admin/design/task/{id}/audit` `{approve, reason?}` → `{result: true}`.

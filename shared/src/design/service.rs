@@ -365,31 +365,26 @@ pub async fn tasks_in(
         .map(|task| TaskView::for_caller(task, admin)))
 }
 
-/// `GET /v1/admin/design/processes`: one page of the processes waiting for the platform's
-/// audit (steps 5, 10, 12), newest upload first.
-pub async fn platform_audits(
-    state: &AppState,
-    query: PageQuery,
-) -> Result<Page<AuditItem>, ApiError> {
-    Ok(state
-        .store()
-        .design_audits(Auditor::Platform, query)
-        .await?
-        .map(AuditItem::from))
-}
-
-/// `GET /v1/design/company/processes`: one page of the processes of company `caller`'s
-/// designers waiting for its audit (steps 2, 7), newest upload first; 10010 without the
-/// role `company`.
-pub async fn company_audits(
+/// One page of the processes waiting for `caller`'s audit, newest upload first: as
+/// `platform` (an admin, `GET /v1/admin/design/processes`) the uploads the platform audits
+/// (steps 5, 10, 12); otherwise (`GET /v1/design/company/processes`) the drafts of the
+/// caller's designers (steps 2, 7), 10010 unless the caller is a company.
+pub async fn audits(
     state: &AppState,
     caller: &CurrentUser,
+    platform: bool,
     query: PageQuery,
 ) -> Result<Page<AuditItem>, ApiError> {
-    caller.require(Role::Company)?;
+    let auditor = if platform {
+        caller.require(Role::Admin)?;
+        Auditor::Platform
+    } else {
+        caller.require(Role::Company)?;
+        Auditor::Company(caller.id)
+    };
     Ok(state
         .store()
-        .design_audits(Auditor::Company(caller.id), query)
+        .design_audits(auditor, query)
         .await?
         .map(AuditItem::from))
 }

@@ -697,12 +697,7 @@ impl Store {
                     0,
                     update.build(self.table(), &process_key(task_id, designer_id))?,
                 );
-                // Moved or counted meanwhile: decided again on a fresh read.
-                match self.transact(steps, |_| ApiError::OperationFailed).await {
-                    Ok(()) => Ok(Some(true)),
-                    Err(ApiError::OperationFailed) => Ok(None),
-                    Err(error) => Err(error),
-                }
+                self.count_in(steps).await
             },
             ApiError::OperationFailed,
         )
@@ -796,16 +791,21 @@ impl Store {
                     update.build(self.table(), &task_key(id))?,
                     self.add_to_total(&status_total(task.status), 1)?,
                 ];
-                // Moved or counted meanwhile: decided again on a fresh read.
-                match self.transact(steps, |_| ApiError::OperationFailed).await {
-                    Ok(()) => Ok(Some(true)),
-                    Err(ApiError::OperationFailed) => Ok(None),
-                    Err(error) => Err(error),
-                }
+                self.count_in(steps).await
             },
             ApiError::OperationFailed,
         )
         .await
+    }
+
+    /// Writes a backfill's `steps`: `Some(true)` once written, `None` when the record moved
+    /// or was counted meanwhile (decided again on a fresh read).
+    async fn count_in(&self, steps: Vec<TransactWriteItem>) -> Result<Option<bool>, ApiError> {
+        match self.transact(steps, |_| ApiError::OperationFailed).await {
+            Ok(()) => Ok(Some(true)),
+            Err(ApiError::OperationFailed) => Ok(None),
+            Err(error) => Err(error),
+        }
     }
 
     /// The stored step configuration, if any.

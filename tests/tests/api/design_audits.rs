@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use crate::admin_queues::{ids, operator, queue, three_in_two_pages};
 use crate::design::{
-    body_of, cast, choose_first_draft, designer_of, grab, member, open_task, step, walk, Cast,
-    Party,
+    approved_first_draft, body_of, cast, choose_first_draft, designer_of, grab, member, open_task,
+    step, walk, Cast, Party,
 };
 
 const PLATFORM: &str = "/v1/admin/design/processes";
@@ -40,23 +40,70 @@ async fn act(app: &TestApp, who: &Party, task: u64, designer: &Party, name: &str
         .assert_ok(200);
 }
 
-/// A fresh task grabbed by the cast's designer and walked up to `to` (the first `to - 1`
-/// step routes); answers the task and the process.
-async fn walked(app: &TestApp, cast: &Cast, to: usize) -> (u64, u64) {
-    let task = open_task(app, cast, 1).await;
-    let process = grabbed(app, &cast.designer, task).await;
-    for (name, who) in walk(cast).into_iter().take(to - 1) {
-        act(app, who, task, &cast.designer, name).await;
-    }
-    (task, process)
+/// The cast designer's process on a fresh task, moved by each step route's party.
+struct Flow<'a> {
+    app: &'a TestApp,
+    cast: &'a Cast,
+    task: u64,
+    process: u64,
 }
 
-/// An audit by `who` of the upload of the cast's designer on `task`.
-async fn audit(app: &TestApp, who: &Party, task: u64, designer: &Party, name: &str, ok: bool) {
-    let body = json!({ "approve": ok, "reason": "金额不符" });
-    step(app, who, task, designer.id, name, body)
-        .await
-        .assert_ok(200);
+impl<'a> Flow<'a> {
+    /// A fresh task grabbed by the cast's designer and walked up to step `to` (the first
+    /// `to - 1` step routes).
+    async fn new(app: &'a TestApp, cast: &'a Cast, to: usize) -> Flow<'a> {
+        let task = open_task(app, cast, 1).await;
+        let process = grabbed(app, &cast.designer, task).await;
+        let flow = Flow {
+            app,
+            cast,
+            task,
+            process,
+        };
+        for (name, _) in walk(cast).into_iter().take(to - 1) {
+            flow.take(name, true).await;
+        }
+        flow
+    }
+
+    /// Step route `name` by its party: its usual body, or an audit approving (`ok`) or
+    /// refusing.
+    async fn take(&self, name: &str, ok: bool) {
+        let (_, who) = walk(self.cast)
+            .into_iter()
+            .find(|(route, _)| *route == name)
+            .unwrap();
+        let body = if name.ends_with("-audit") {
+            json!({ "approve": ok, "reason": "金额不符" })
+        } else {
+            body_of(self.app, name, who.id).await
+        };
+        let designer = self.cast.designer.id;
+        step(self.app, who, self.task, designer, name, body)
+            .await
+            .assert_ok(200);
+    }
+
+    /// The first page of the queue at `path`, as its auditor reads it.
+    async fn page(&self, path: &str) -> Value {
+        let auditor = if path == PLATFORM {
+            &self.cast.admin
+        } else {
+            &self.cast.company
+        };
+        queue(self.app, &auditor.token, &page_of(path, 1, 10)).await
+    }
+
+    /// Whether the process alone is in the queue at `path` (or the queue is empty), with
+    /// the total to match.
+    async fn queued(&self, path: &str, alone: bool) {
+        let page = self.page(path).await;
+        let expected = if alone { vec![self.process] } else { vec![] };
+        assert_eq!(
+            (ids(&page), page["total"].as_u64()),
+            (expected.clone(), Some(expected.len() as u64))
+        );
+    }
 }
 
 fn assert_variants(photo: &Value) {
@@ -72,7 +119,7 @@ async fn company_queue_lists_its_designers_drafts_newest_first_paged_in_one_quer
     let cast = cast(&app).await;
     let mut processes = Vec::new();
     for _ in 0..3 {
-        processes.push(walked(&app, &cast, 2).await.1);
+        processes.push(Flow::new(&app, &cast, 2).await.process);
     }
     let at = |page: u8| page_of(COMPANY, page, 2);
     let first = three_in_two_pages(&app, &cast.company.token, at, &processes).await;
@@ -108,67 +155,37 @@ async fn company_queue_lists_its_designers_drafts_newest_first_paged_in_one_quer
 async fn a_draft_leaves_the_company_queue_with_its_audit_and_returns_when_sent_again() {
     let app = TestApp::new().await;
     let cast = cast(&app).await;
-    let (task, process) = walked(&app, &cast, 2).await;
-    let company = &cast.company;
-    assert_eq!(listed(&app, company, COMPANY).await, (vec![process], 1));
-    audit(
-        &app,
-        company,
-        task,
-        &cast.designer,
-        "first-draft-audit",
-        false,
-    )
-    .await;
-    assert_eq!(listed(&app, company, COMPANY).await, (vec![], 0));
-    act(&app, &cast.designer, task, &cast.designer, "first-draft").await;
-    assert_eq!(listed(&app, company, COMPANY).await, (vec![process], 1));
-    audit(
-        &app,
-        company,
-        task,
-        &cast.designer,
-        "first-draft-audit",
-        true,
-    )
-    .await;
-    assert_eq!(listed(&app, company, COMPANY).await, (vec![], 0));
+    let flow = Flow::new(&app, &cast, 2).await;
+    flow.queued(COMPANY, true).await;
+    flow.take("first-draft-audit", false).await;
+    flow.queued(COMPANY, false).await;
+    flow.take("first-draft", true).await;
+    flow.queued(COMPANY, true).await;
+    flow.take("first-draft-audit", true).await;
+    flow.queued(COMPANY, false).await;
 
     // The final draft (step 7) waits there too, with its rooms.
-    for name in ["first-draft-choice", "deposit-voucher"] {
-        act(&app, &cast.customer, task, &cast.designer, name).await;
-    }
-    audit(
-        &app,
-        &cast.admin,
-        task,
-        &cast.designer,
+    for name in [
+        "first-draft-choice",
+        "deposit-voucher",
         "deposit-audit",
-        true,
-    )
-    .await;
-    act(&app, &cast.designer, task, &cast.designer, "final-draft").await;
-    let page = queue(&app, &company.token, &page_of(COMPANY, 1, 10)).await;
+        "final-draft",
+    ] {
+        flow.take(name, true).await;
+    }
+    let page = flow.page(COMPANY).await;
     let item = &page["data"][0];
     assert_eq!(
         (item["id"].as_u64(), &item["step_id"]),
-        (Some(process), &json!(7))
+        (Some(flow.process), &json!(7))
     );
     let draft = &item["final_draft"];
     assert_eq!(draft["retainage"], "8000.50");
     assert_eq!(draft["room_list"][0]["name"], "客厅");
     assert_eq!(draft["room_list"][0]["part"][1]["name"], "沙发背景");
     assert_variants(&draft["room_list"][0]["part"][0]["photo"]);
-    audit(
-        &app,
-        company,
-        task,
-        &cast.designer,
-        "final-draft-audit",
-        true,
-    )
-    .await;
-    assert_eq!(listed(&app, company, COMPANY).await, (vec![], 0));
+    flow.take("final-draft-audit", true).await;
+    flow.queued(COMPANY, false).await;
 }
 
 #[tokio::test]
@@ -177,15 +194,15 @@ async fn platform_queue_lists_vouchers_newest_first_paged_in_one_query() {
     let cast = cast(&app).await;
     let mut made = Vec::new();
     for _ in 0..3 {
-        made.push(walked(&app, &cast, 5).await);
+        made.push(Flow::new(&app, &cast, 5).await);
     }
-    let processes: Vec<u64> = made.iter().map(|(_, process)| *process).collect();
+    let processes: Vec<u64> = made.iter().map(|flow| flow.process).collect();
     let at = |page: u8| page_of(PLATFORM, page, 2);
     let first = three_in_two_pages(&app, &cast.admin.token, at, &processes).await;
 
     let item = &first["data"][0];
     assert_eq!(item["step_id"], 5);
-    assert_eq!(item["task_id"], made[2].0);
+    assert_eq!(item["task_id"], made[2].task);
     assert_eq!(item["title"], "三居室现代简约设计");
     assert_eq!(item["customer"]["id"], cast.customer.id);
     assert_eq!(item["first_reception"]["amount"], 2000.0);
@@ -198,29 +215,28 @@ async fn platform_queue_lists_vouchers_newest_first_paged_in_one_query() {
 async fn vouchers_leave_the_platform_queue_with_their_audit() {
     let app = TestApp::new().await;
     let cast = cast(&app).await;
-    let (task, process) = walked(&app, &cast, 5).await;
-    let (admin, designer) = (&cast.admin, &cast.designer);
-    assert_eq!(listed(&app, admin, PLATFORM).await, (vec![process], 1));
-    audit(&app, admin, task, designer, "deposit-audit", true).await;
-    assert_eq!(listed(&app, admin, PLATFORM).await, (vec![], 0));
+    let flow = Flow::new(&app, &cast, 5).await;
+    flow.queued(PLATFORM, true).await;
+    flow.take("deposit-audit", true).await;
+    flow.queued(PLATFORM, false).await;
 
-    for (name, who) in walk(&cast).into_iter().skip(5).take(4) {
-        act(&app, who, task, designer, name).await;
+    for (name, _) in walk(&cast).into_iter().skip(5).take(4) {
+        flow.take(name, true).await;
     }
-    let page = queue(&app, &admin.token, &page_of(PLATFORM, 1, 10)).await;
+    let page = flow.page(PLATFORM).await;
     assert_eq!(page["data"][0]["step_id"], 10);
     assert_eq!(page["data"][0]["final_reception"]["amount"], 2000.0);
-    audit(&app, admin, task, designer, "retainage-audit", false).await;
-    assert_eq!(listed(&app, admin, PLATFORM).await, (vec![], 0));
-    act(&app, &cast.customer, task, designer, "retainage-voucher").await;
-    assert_eq!(listed(&app, admin, PLATFORM).await, (vec![process], 1));
-    audit(&app, admin, task, designer, "retainage-audit", true).await;
-    act(&app, designer, task, designer, "cad-voucher").await;
-    let page = queue(&app, &admin.token, &page_of(PLATFORM, 1, 10)).await;
+    flow.take("retainage-audit", false).await;
+    flow.queued(PLATFORM, false).await;
+    flow.take("retainage-voucher", true).await;
+    flow.queued(PLATFORM, true).await;
+    flow.take("retainage-audit", true).await;
+    flow.take("cad-voucher", true).await;
+    let page = flow.page(PLATFORM).await;
     assert_eq!(page["data"][0]["step_id"], 12);
     assert_variants(&page["data"][0]["cad_reception"]["photo"]);
-    audit(&app, admin, task, designer, "cad-audit", true).await;
-    assert_eq!(listed(&app, admin, PLATFORM).await, (vec![], 0));
+    flow.take("cad-audit", true).await;
+    flow.queued(PLATFORM, false).await;
 }
 
 #[tokio::test]
@@ -235,18 +251,10 @@ async fn choosing_a_first_draft_takes_the_eliminated_drafts_out_of_their_queues(
     for designer in [&cast.designer, &colleague, &stranger, &late] {
         grabbed(&app, designer, task).await;
     }
-    for designer in [&cast.designer, &colleague, &stranger] {
+    for designer in [&colleague, &stranger] {
         act(&app, designer, task, designer, "first-draft").await;
     }
-    audit(
-        &app,
-        &cast.company,
-        task,
-        &cast.designer,
-        "first-draft-audit",
-        true,
-    )
-    .await;
+    approved_first_draft(&app, &cast, task, &cast.designer).await;
     assert_eq!(listed(&app, &cast.company, COMPANY).await.1, 1);
     assert_eq!(listed(&app, &other, COMPANY).await.1, 1);
 
@@ -291,8 +299,8 @@ async fn the_queues_are_for_their_auditors_only() {
 async fn processes_stored_before_the_queues_are_queued_by_the_backfill() {
     let app = TestApp::new().await;
     let cast = cast(&app).await;
-    let (old_task, old) = walked(&app, &cast, 2).await;
-    let (_, new) = walked(&app, &cast, 2).await;
+    let old = Flow::new(&app, &cast, 2).await;
+    let new = Flow::new(&app, &cast, 2).await.process;
     // The head of `old` as stored before the queues: no snapshot, no queue key, not
     // counted.
     let client = app.state.store().client();
@@ -301,7 +309,7 @@ async fn processes_stored_before_the_queues_are_queued_by_the_backfill() {
         .table_name(&app.table)
         .key(
             "PK",
-            AttributeValue::S(format!("DPROC#{old_task}#{}", cast.designer.id)),
+            AttributeValue::S(format!("DPROC#{}#{}", old.task, cast.designer.id)),
         )
         .key("SK", AttributeValue::S("PROCESS".into()))
         .update_expression(
@@ -337,7 +345,10 @@ async fn processes_stored_before_the_queues_are_queued_by_the_backfill() {
         "idempotent"
     );
     let page = queue(&app, &cast.company.token, &page_of(COMPANY, 1, 10)).await;
-    assert_eq!((ids(&page), &page["total"]), (vec![new, old], &json!(2)));
+    assert_eq!(
+        (ids(&page), &page["total"]),
+        (vec![new, old.process], &json!(2))
+    );
     let item = &page["data"][1];
     assert_eq!(item["title"], "三居室现代简约设计");
     assert_eq!(item["customer"]["id"], cast.customer.id);
@@ -345,14 +356,6 @@ async fn processes_stored_before_the_queues_are_queued_by_the_backfill() {
     assert_eq!(item["first_draft"]["deposit"], "2000.00");
 
     // Once counted, it moves like any other.
-    audit(
-        &app,
-        &cast.company,
-        old_task,
-        &cast.designer,
-        "first-draft-audit",
-        true,
-    )
-    .await;
+    old.take("first-draft-audit", true).await;
     assert_eq!(listed(&app, &cast.company, COMPANY).await, (vec![new], 1));
 }
