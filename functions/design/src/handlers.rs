@@ -4,6 +4,7 @@ use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
+use shared::auth::Role;
 use shared::design::process::{StepInput, StepName, TaskProcessBody};
 use shared::design::service::{self, MyTasksQuery};
 use shared::design::steps::StepCatalog;
@@ -68,7 +69,9 @@ pub async fn platform_audits(
     admin: AdminUser,
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(ok(service::audits(&state, &admin.0, true, query).await?))
+    Ok(ok(
+        service::audits(&state, &admin.0, Role::Admin, query).await?
+    ))
 }
 
 /// `GET /v1/design/company/processes?page=&count=`: the processes of the caller's
@@ -78,7 +81,9 @@ pub async fn company_audits(
     caller: CurrentUser,
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(ok(service::audits(&state, &caller, false, query).await?))
+    Ok(ok(
+        service::audits(&state, &caller, Role::Company, query).await?
+    ))
 }
 
 /// `POST /v1/admin/design/task/{id}/audit` `{approve, reason?}` → `{result: true}`.

@@ -365,22 +365,21 @@ pub async fn tasks_in(
         .map(|task| TaskView::for_caller(task, admin)))
 }
 
-/// One page of the processes waiting for `caller`'s audit, newest upload first: as
-/// `platform` (an admin, `GET /v1/admin/design/processes`) the uploads the platform audits
-/// (steps 5, 10, 12); otherwise (`GET /v1/design/company/processes`) the drafts of the
-/// caller's designers (steps 2, 7), 10010 unless the caller is a company.
+/// One page of the processes waiting for `caller`'s audit as `auditor`, newest upload
+/// first: as an admin (`GET /v1/admin/design/processes`) the uploads the platform audits
+/// (steps 5, 10, 12); as a company (`GET /v1/design/company/processes`) its designers'
+/// drafts (steps 2, 7). 10010 unless the caller has that role (a designer audits nothing).
 pub async fn audits(
     state: &AppState,
     caller: &CurrentUser,
-    platform: bool,
+    auditor: Role,
     query: PageQuery,
 ) -> Result<Page<AuditItem>, ApiError> {
-    let auditor = if platform {
-        caller.require(Role::Admin)?;
-        Auditor::Platform
-    } else {
-        caller.require(Role::Company)?;
-        Auditor::Company(caller.id)
+    caller.require(auditor)?;
+    let auditor = match auditor {
+        Role::Admin => Auditor::Platform,
+        Role::Company => Auditor::Company(caller.id),
+        Role::Designer => return Err(ApiError::Forbidden),
     };
     Ok(state
         .store()
