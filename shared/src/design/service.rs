@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::file::Photo;
 use crate::http::{CurrentUser, Page, PageNumber, PageQuery, PageSize, QueueQuery};
 use crate::state::AppState;
+use crate::store::aggregate::retry;
 use crate::store::design::{Auditor, ReasonChange, StepWrite, TaskEffect, TaskOwner};
 use crate::user::UserView;
 
@@ -165,6 +166,10 @@ pub async fn grab(
 /// `caller` takes the action of a step route on the process of `designer_id` on
 /// `task_id`; answers the process's step after it. 10008 no such process, 10010 not the
 /// party of that step, 10009 the process's state does not allow it, 10000 bad photos.
+///
+/// Choosing a first draft also writes the task's other processes as they were read: when
+/// one of them moved meanwhile (an upload, an audit), the choice is decided again on a
+/// fresh read (bounded). Any other lost condition is 10009 at once.
 pub async fn act(
     state: &AppState,
     caller: &CurrentUser,
@@ -172,6 +177,22 @@ pub async fn act(
     designer_id: u64,
     input: StepInput,
 ) -> Result<Step, ApiError> {
+    let input = &input;
+    retry(
+        || act_once(state, caller, task_id, designer_id, input.clone()),
+        ApiError::OperationFailed,
+    )
+    .await
+}
+
+/// One decision of [`act`]: `None` when the choice of a first draft lost a race.
+async fn act_once(
+    state: &AppState,
+    caller: &CurrentUser,
+    task_id: u64,
+    designer_id: u64,
+    input: StepInput,
+) -> Result<Option<Step>, ApiError> {
     let store = state.store();
     let process = store
         .design_process(task_id, designer_id)
@@ -247,7 +268,8 @@ pub async fn act(
             data,
         });
     let timed = reached(process.state(), next, action);
-    store
+    let eliminates = !others.is_empty();
+    let written = store
         .write_design_step(StepWrite {
             process: &process,
             next,
@@ -259,8 +281,12 @@ pub async fn act(
             task: effect,
             now,
         })
-        .await?;
-    Ok(next.step)
+        .await;
+    match written {
+        Ok(()) => Ok(Some(next.step)),
+        Err(ApiError::OperationFailed) if eliminates => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// What a transition to `next` does to the stored refusal reason: a refusing audit

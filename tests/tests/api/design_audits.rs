@@ -359,3 +359,41 @@ async fn processes_stored_before_the_queues_are_queued_by_the_backfill() {
     old.take("first-draft-audit", true).await;
     assert_eq!(listed(&app, &cast.company, COMPANY).await, (vec![new], 1));
 }
+
+#[tokio::test]
+async fn a_choice_racing_other_designers_uploads_leaves_no_eliminated_draft_queued() {
+    let app = TestApp::new().await;
+    let cast = cast(&app).await;
+    let others = [
+        designer_of(&app, &cast.company).await,
+        designer_of(&app, &cast.company).await,
+        designer_of(&app, &cast.company).await,
+    ];
+    let task = open_task(&app, &cast, 4).await;
+    grabbed(&app, &cast.designer, task).await;
+    for designer in &others {
+        grabbed(&app, designer, task).await;
+    }
+    approved_first_draft(&app, &cast, task, &cast.designer).await;
+    let mut bodies = Vec::new();
+    for designer in &others {
+        bodies.push(body_of(&app, "first-draft", designer.id).await);
+    }
+
+    let uploads = others
+        .iter()
+        .zip(bodies)
+        .map(|(designer, body)| step(&app, designer, task, designer.id, "first-draft", body));
+    let choice = choose_first_draft(&app, &cast, task, cast.designer.id, 1);
+    let (chosen, uploaded) = tokio::join!(choice, futures::future::join_all(uploads));
+    chosen.assert_ok(200);
+    for response in &uploaded {
+        assert!(
+            response.status == 200 || response.body["code"] == 10009,
+            "{:?}",
+            response.body
+        );
+    }
+    // Every draft that made it in was eliminated with the others: the queue is empty.
+    assert_eq!(listed(&app, &cast.company, COMPANY).await, (vec![], 0));
+}
