@@ -4,6 +4,7 @@ use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
+use shared::auth::Role;
 use shared::design::process::{StepInput, StepName, TaskProcessBody};
 use shared::design::service::{self, MyTasksQuery};
 use shared::design::steps::StepCatalog;
@@ -59,6 +60,30 @@ pub async fn tasks_in(
     QueryParams(query): QueryParams<QueueQuery<TaskStatus>>,
 ) -> Result<impl IntoResponse, ApiError> {
     Ok(ok(service::tasks_in(&state, &admin.0, query).await?))
+}
+
+/// `GET /v1/admin/design/processes?page=&count=`: the processes waiting for the platform's
+/// audit, newest upload first.
+pub async fn platform_audits(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(ok(
+        service::audits(&state, &admin.0, Role::Admin, query).await?
+    ))
+}
+
+/// `GET /v1/design/company/processes?page=&count=`: the processes of the caller's
+/// designers waiting for the caller's (a company's) audit, newest upload first.
+pub async fn company_audits(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(ok(
+        service::audits(&state, &caller, Role::Company, query).await?
+    ))
 }
 
 /// `POST /v1/admin/design/task/{id}/audit` `{approve, reason?}` → `{result: true}`.

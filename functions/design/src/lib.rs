@@ -19,6 +19,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/design/tasks", get(handlers::open_tasks))
         .route("/v1/design/my/tasks", get(handlers::my_tasks))
         .route("/v1/admin/design/tasks", get(handlers::tasks_in))
+        .route("/v1/admin/design/processes", get(handlers::platform_audits))
+        .route(
+            "/v1/design/company/processes",
+            get(handlers::company_audits),
+        )
         .route("/v1/admin/design/task/{id}/audit", post(handlers::audit))
         .route("/v1/design/task/{id}/grab", post(handlers::grab))
         .route(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::steps::StepConfig;
-use super::task::AuditBody;
+use super::task::{AuditBody, DesignerBrief};
 use super::values::{Money, PositiveNumber};
 use super::workflow::{Action, Actor, Choice, State, Step, StepKind, Verdict};
 use crate::auth::Role;
@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::file::Photo;
 use crate::http::CurrentUser;
 use crate::text::{BoundedText, BoundedVec, HttpsUrl, PositiveInt};
+use crate::user::UserView;
 
 /// A stored process: who takes part, where it is, and when each step was reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +48,23 @@ pub struct Process {
     /// The 3D case link.
     #[serde(default)]
     pub vr_url: String,
+    /// The task's title, taken at the grab for the audit queues ("" on processes grabbed
+    /// before, until the queue backfill).
+    #[serde(default)]
+    pub title: String,
+    /// The designer as the task lists them, taken at the grab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub designer: Option<DesignerBrief>,
+    /// The task's customer, taken at the grab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<UserView>,
+    /// The upload waiting for its audit, while the process is in an audit queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<StepItem>,
+    /// Counted in the total of its audit queue (processes stored before the queues are
+    /// not, until the backfill).
+    #[serde(default)]
+    pub queue_counted: bool,
 }
 
 impl Process {
@@ -497,6 +515,60 @@ impl StepInput {
             },
             StepInput::Audit(..) | StepInput::Choice(..) | StepInput::VrUrl(_) => return Ok(None),
         }))
+    }
+}
+
+/// One process of an audit queue (`GET /v1/admin/design/processes`,
+/// `GET /v1/design/company/processes`): what the auditor decides on, from the process's
+/// head alone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditItem {
+    /// 进度id.
+    pub id: u64,
+    /// The task.
+    pub task_id: u64,
+    /// The task's title.
+    pub title: String,
+    /// The designer.
+    pub designer_id: u64,
+    /// The designer as the task lists them (null on a process grabbed before the queues
+    /// and not backfilled).
+    pub designer: Option<DesignerBrief>,
+    /// The designer's company.
+    pub company_id: Option<u64>,
+    /// The task's customer (null as `designer`).
+    pub customer: Option<UserView>,
+    /// The upload step waiting for its audit.
+    pub step_id: u8,
+    /// 0: waiting for the audit (the only status a queued upload has).
+    pub audit_status: u8,
+    /// When the upload was sent.
+    pub time: i64,
+    /// The upload under its seed name (`first_draft`, `first_reception`, `final_draft`,
+    /// `final_reception`, `cad_reception`), photos with their variant URLs.
+    #[serde(flatten)]
+    pub data: Option<StepData>,
+}
+
+impl From<Process> for AuditItem {
+    fn from(process: Process) -> Self {
+        let (time, data) = match process.pending {
+            Some(item) => (item.time, Some(item.data)),
+            None => (process.time_of(process.step_id).unwrap_or_default(), None),
+        };
+        AuditItem {
+            id: process.id,
+            task_id: process.task_id,
+            title: process.title,
+            designer_id: process.designer_id,
+            designer: process.designer,
+            company_id: process.company_id,
+            customer: process.customer,
+            step_id: process.step_id.id(),
+            audit_status: 0,
+            time,
+            data,
+        }
     }
 }
 

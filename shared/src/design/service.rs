@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::process::{Process, ProcessView, StepInput, StepItem, TaskProcessBody};
+use super::process::{AuditItem, Process, ProcessView, StepInput, StepItem, TaskProcessBody};
 use super::steps::StepCatalog;
 use super::task::{
     task_transition, AuditBody, DesignerBrief, NewTask, ProcessSummary, TaskAction, TaskActor,
@@ -17,7 +17,8 @@ use crate::error::ApiError;
 use crate::file::Photo;
 use crate::http::{CurrentUser, Page, PageNumber, PageQuery, PageSize, QueueQuery};
 use crate::state::AppState;
-use crate::store::design::{ReasonChange, StepWrite, TaskEffect, TaskOwner};
+use crate::store::aggregate::retry;
+use crate::store::design::{Auditor, ReasonChange, StepWrite, TaskEffect, TaskOwner};
 use crate::user::UserView;
 
 /// How often a grab is tried again when a concurrent grab changed the task first.
@@ -140,6 +141,11 @@ pub async fn grab(
             .map(|(step, time)| (Process::time_key(step), time))
             .collect(),
             vr_url: String::new(),
+            title: task.title.clone(),
+            designer: Some(DesignerBrief::from(&caller.user)),
+            customer: Some(task.customer.clone()),
+            pending: None,
+            queue_counted: true,
         };
         let summary = ProcessSummary {
             designer_id: caller.id,
@@ -160,6 +166,10 @@ pub async fn grab(
 /// `caller` takes the action of a step route on the process of `designer_id` on
 /// `task_id`; answers the process's step after it. 10008 no such process, 10010 not the
 /// party of that step, 10009 the process's state does not allow it, 10000 bad photos.
+///
+/// Choosing a first draft also writes the task's other processes as they were read: when
+/// one of them moved meanwhile (an upload, an audit), the choice is decided again on a
+/// fresh read (bounded). Any other lost condition is 10009 at once.
 pub async fn act(
     state: &AppState,
     caller: &CurrentUser,
@@ -167,6 +177,22 @@ pub async fn act(
     designer_id: u64,
     input: StepInput,
 ) -> Result<Step, ApiError> {
+    let input = &input;
+    retry(
+        || act_once(state, caller, task_id, designer_id, input.clone()),
+        ApiError::OperationFailed,
+    )
+    .await
+}
+
+/// One decision of [`act`]: `None` when the choice of a first draft lost a race.
+async fn act_once(
+    state: &AppState,
+    caller: &CurrentUser,
+    task_id: u64,
+    designer_id: u64,
+    input: StepInput,
+) -> Result<Option<Step>, ApiError> {
     let store = state.store();
     let process = store
         .design_process(task_id, designer_id)
@@ -188,6 +214,24 @@ pub async fn act(
         ),
         _ => None,
     };
+    // Choosing a first draft eliminates the task's other processes: they are read, so
+    // that each is eliminated as read and leaves the audit queue it waits in.
+    let others = match (&task, action) {
+        (Some(task), Action::Choose(..)) => {
+            let designers: Vec<u64> = task
+                .designers
+                .iter()
+                .copied()
+                .filter(|designer| *designer != designer_id)
+                .collect();
+            let others = store.design_processes(task_id, &designers).await?;
+            if others.len() != designers.len() {
+                return Err(ApiError::OperationFailed);
+            }
+            others
+        }
+        _ => Vec::new(),
+    };
     let effect = match (&task, action) {
         (Some(task), Action::Choose(..)) => {
             task_transition(
@@ -195,7 +239,7 @@ pub async fn act(
                 TaskAction::ChooseFirstDraft,
                 TaskActor::Customer,
             )?;
-            TaskEffect::FirstDraftChosen(task)
+            TaskEffect::FirstDraftChosen(task, &others)
         }
         (Some(task), _) => {
             task_transition(task.status, TaskAction::Complete, TaskActor::Admin)?;
@@ -224,7 +268,8 @@ pub async fn act(
             data,
         });
     let timed = reached(process.state(), next, action);
-    store
+    let eliminates = !others.is_empty();
+    let written = store
         .write_design_step(StepWrite {
             process: &process,
             next,
@@ -236,8 +281,12 @@ pub async fn act(
             task: effect,
             now,
         })
-        .await?;
-    Ok(next.step)
+        .await;
+    match written {
+        Ok(()) => Ok(Some(next.step)),
+        Err(ApiError::OperationFailed) if eliminates => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// What a transition to `next` does to the stored refusal reason: a refusing audit
@@ -340,6 +389,29 @@ pub async fn tasks_in(
         .design_tasks_in(query.status, query.page()?)
         .await?
         .map(|task| TaskView::for_caller(task, admin)))
+}
+
+/// One page of the processes waiting for `caller`'s audit as `auditor`, newest upload
+/// first: as an admin (`GET /v1/admin/design/processes`) the uploads the platform audits
+/// (steps 5, 10, 12); as a company (`GET /v1/design/company/processes`) its designers'
+/// drafts (steps 2, 7). 10010 unless the caller has that role (a designer audits nothing).
+pub async fn audits(
+    state: &AppState,
+    caller: &CurrentUser,
+    auditor: Role,
+    query: PageQuery,
+) -> Result<Page<AuditItem>, ApiError> {
+    caller.require(auditor)?;
+    let auditor = match auditor {
+        Role::Admin => Auditor::Platform,
+        Role::Company => Auditor::Company(caller.id),
+        Role::Designer => return Err(ApiError::Forbidden),
+    };
+    Ok(state
+        .store()
+        .design_audits(auditor, query)
+        .await?
+        .map(AuditItem::from))
 }
 
 /// One page of `caller`'s tasks in `role` (10010 without that role), newest first. The

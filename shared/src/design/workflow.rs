@@ -276,6 +276,16 @@ impl State {
             eliminated: false,
         }
     }
+
+    /// Who must audit the upload the process waits with (the platform for the vouchers,
+    /// the designer's company for the drafts); `None` unless it waits for an audit: on an
+    /// upload step, neither refused nor eliminated.
+    pub fn awaited_auditor(self) -> Option<Actor> {
+        if self.refused || self.eliminated || self.step.kind() != StepKind::Upload {
+            return None;
+        }
+        self.step.next().and_then(Step::actor)
+    }
 }
 
 /// Why a transition is refused.
@@ -440,6 +450,31 @@ mod tests {
             transition(state, Action::Upload(Publish), Actor::Designer),
             Err(WorkflowError::WrongActor)
         );
+    }
+
+    #[test]
+    fn audits_awaited_by_step() {
+        let awaited: Vec<(u8, Actor)> = Step::ALL
+            .iter()
+            .filter_map(|step| {
+                at(*step, false, false)
+                    .awaited_auditor()
+                    .map(|actor| (step.id(), actor))
+            })
+            .collect();
+        use Actor::{Admin, Company};
+        assert_eq!(
+            awaited,
+            [
+                (2, Company),
+                (5, Admin),
+                (7, Company),
+                (10, Admin),
+                (12, Admin)
+            ]
+        );
+        assert_eq!(at(FirstDraft, true, false).awaited_auditor(), None);
+        assert_eq!(at(DepositVoucher, false, true).awaited_auditor(), None);
     }
 
     #[test]

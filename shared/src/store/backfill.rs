@@ -1,5 +1,6 @@
-//! One-shot: counts the services, refunds, ratings and design tasks stored before the admin queues in the queue
-//! tallies and gives them their queue keys (see `docs/storage.md`). Each record is
+//! One-shot: counts the services, refunds, ratings, design tasks and design processes stored
+//! before the admin queues in the queue tallies and gives them their queue keys (see
+//! `docs/storage.md`). Each record is
 //! rewritten through its own aggregate write (conditioned on the version read), which
 //! flips its `queue_counted` flag and adds it to its status's tally in the same
 //! transaction: a record already counted is skipped, so a second run changes nothing and a
@@ -39,17 +40,28 @@ pub struct Backfilled {
     pub ratings: usize,
     /// Design tasks now in their queue.
     pub design_tasks: usize,
+    /// Design processes now counted (in their audit queue when waiting for an audit).
+    pub design_processes: usize,
 }
 
-/// The id of a main item's `PK` `{prefix}#{id}`.
-fn id_of(item: &Item, prefix: &str) -> Option<u64> {
+/// What follows `{prefix}#` in a main item's `PK`.
+fn key_rest<'a>(item: &'a Item, prefix: &str) -> Option<&'a str> {
     item.get("PK")?
         .as_s()
         .ok()?
         .strip_prefix(prefix)?
-        .strip_prefix('#')?
-        .parse()
-        .ok()
+        .strip_prefix('#')
+}
+
+/// The id of a main item's `PK` `{prefix}#{id}`.
+fn id_of(rest: &str) -> Option<u64> {
+    rest.parse().ok()
+}
+
+/// The task and designer ids of a process head's `PK` `DPROC#{task}#{designer}`.
+fn process_ids(rest: &str) -> Option<(u64, u64)> {
+    let (task, designer) = rest.split_once('#')?;
+    Some((task.parse().ok()?, designer.parse().ok()?))
 }
 
 impl Store {
@@ -60,29 +72,40 @@ impl Store {
             refunds: self.backfill::<Refund>().await?,
             ratings: self.backfill::<Rating>().await?,
             design_tasks: self.backfill_design_tasks().await?,
+            design_processes: self.backfill_design_processes().await?,
         })
     }
 
     async fn backfill<A: Queued>(&self) -> Result<usize, ApiError> {
-        self.backfill_scan(A::MAIN_SK, "", |id| self.count_in_queue::<A>(id))
+        self.backfill_scan(A::MAIN_SK, "", id_of, |id| self.count_in_queue::<A>(id))
             .await
     }
 
     async fn backfill_design_tasks(&self) -> Result<usize, ApiError> {
-        self.backfill_scan("TASK", "DTASK", |id| self.count_design_task_in_queue(id))
-            .await
+        self.backfill_scan("TASK", "DTASK", id_of, |id| {
+            self.count_design_task_in_queue(id)
+        })
+        .await
     }
 
-    /// Scans for main items `SK = sk` not yet counted and counts each (by the id of its
-    /// `PK` `{prefix or sk}#{id}`) with `count`.
-    async fn backfill_scan<F, Fut>(
+    async fn backfill_design_processes(&self) -> Result<usize, ApiError> {
+        self.backfill_scan("PROCESS", "DPROC", process_ids, |(task, designer)| {
+            self.count_design_process_in_queue(task, designer)
+        })
+        .await
+    }
+
+    /// Scans for main items `SK = sk` not yet counted and counts each (by what `parse`
+    /// reads of its `PK` `{prefix or sk}#{rest}`) with `count`.
+    async fn backfill_scan<K, F, Fut>(
         &self,
         sk: &str,
         prefix: &str,
+        parse: fn(&str) -> Option<K>,
         count: F,
     ) -> Result<usize, ApiError>
     where
-        F: Fn(u64) -> Fut,
+        F: Fn(K) -> Fut,
         Fut: std::future::Future<Output = Result<bool, ApiError>>,
     {
         let prefix = if prefix.is_empty() { sk } else { prefix };
@@ -104,7 +127,7 @@ impl Store {
                 .await
                 .map_err(sdk_error)?;
             for item in page.items.unwrap_or_default() {
-                if let Some(id) = id_of(&item, prefix) {
+                if let Some(id) = key_rest(&item, prefix).and_then(parse) {
                     if count(id).await? {
                         counted += 1;
                     }

@@ -8,6 +8,10 @@
 //!   designer's `GSI2PK = DDESIGNER#{id}` and its company's `GSI3PK = DCOMPANY#{id}`.
 //! - the admin queue by status: `GSI3PK = DTASK#ST{status}` on the task, moved by every
 //!   status write, counted in `total#design-status-{status}`.
+//! - the audit queues: `GSI1PK = DAUDIT#PLATFORM` (steps 5, 10, 12) or
+//!   `DAUDIT#COMPANY#{company}` (steps 2, 7) on the head of a process waiting for that
+//!   audit, `GSI1SK = {upload time:020}#{process:020}`, with the upload as `pending`; set by
+//!   the upload, removed by the audit or the elimination, counted in `total#{partition}`.
 //! - step configuration: `PK = DESIGN`, `SK = STEPS`.
 //!
 //! Every transition of a process is written conditioned on the state it was decided on.
@@ -28,6 +32,11 @@ use crate::http::{Page, PageQuery};
 const OPEN_TASKS: &str = "DTASKS#OPEN";
 const OPEN_TOTAL: &str = "design-open";
 const PROCESS_SK: &str = "PROCESS";
+
+mod audit;
+
+use audit::audit_queue;
+pub use audit::Auditor;
 
 /// Where task `id` is stored (without its index entries).
 pub fn task_key(id: u64) -> ItemKey {
@@ -94,8 +103,9 @@ pub enum TaskEffect<'a> {
     /// Nothing.
     None,
     /// A first draft was chosen: the task (read as given) goes 1 → 3, leaves the open
-    /// list, and every other process of it is eliminated.
-    FirstDraftChosen(&'a DesignTask),
+    /// list, and every other process of it (read as given) is eliminated, leaving its
+    /// audit queue.
+    FirstDraftChosen(&'a DesignTask, &'a [Process]),
     /// The CAD delivery was approved: the task goes 3 → 4.
     Completed(&'a DesignTask),
 }
@@ -226,16 +236,32 @@ impl UpdateBuilder {
     /// Moves `task` (as read) to the queue of `to`, on the condition that it is still
     /// counted (or not) as read: the backfill cannot count it in between.
     fn move_to_queue(self, task: &DesignTask, to: TaskStatus) -> Self {
-        let update = self
-            .set(Index::Gsi3.partition_attribute(), s(status_queue(to)))
+        self.set(Index::Gsi3.partition_attribute(), s(status_queue(to)))
             .set(Index::Gsi3.sort_attribute(), s(id_sort_key(task.id)))
+            .counted_as(task.queue_counted)
+    }
+
+    /// On the condition that the record is counted in its queue's total (or not) as read.
+    fn counted_as(self, counted: bool) -> Self {
+        let update = self
             .name("#counted", "queue_counted")
             .value(":counted", boolean(true));
-        if task.queue_counted {
+        if counted {
             update.and_condition("#counted = :counted")
         } else {
             update.and_condition("(attribute_not_exists(#counted) OR #counted <> :counted)")
         }
+    }
+
+    /// On the condition that the process is still in `state`.
+    fn in_state(self, state: State) -> Self {
+        self.name("#step", "step_id")
+            .name("#refused", "refused")
+            .name("#eliminated", "eliminated")
+            .value(":step", n(state.step.id()))
+            .value(":refused", boolean(state.refused))
+            .value(":eliminated", boolean(state.eliminated))
+            .and_condition("#step = :step AND #refused = :refused AND #eliminated = :eliminated")
     }
 }
 
@@ -423,13 +449,7 @@ impl Store {
             .set("step_id", n(write.next.step.id()))
             .set("refused", boolean(write.next.refused))
             .set("eliminated", boolean(write.next.eliminated))
-            .name("#step", "step_id")
-            .name("#refused", "refused")
-            .name("#eliminated", "eliminated")
-            .value(":step", n(from.step.id()))
-            .value(":refused", boolean(from.refused))
-            .value(":eliminated", boolean(from.eliminated))
-            .condition("#step = :step AND #refused = :refused AND #eliminated = :eliminated");
+            .in_state(from);
         if let Some((attribute, user)) = write.actor {
             head = head
                 .name("#actor", attribute)
@@ -451,6 +471,17 @@ impl Store {
             ReasonChange::Set(reason) => head.set("reason", s(reason)),
             ReasonChange::Remove => head.remove("#reason").name("#reason", "reason"),
         };
+        let (left, joined) = (audit_queue(process, from), audit_queue(process, write.next));
+        let mut totals = Vec::new();
+        match (&joined, &write.upload) {
+            (Some(queue), Some(upload)) => head = head.enqueue(process, queue.clone(), upload)?,
+            (None, _) if left.is_some() => head = head.dequeue(process),
+            _ => {}
+        }
+        if process.queue_counted && left != joined {
+            totals.extend(left.map(|queue| (queue, -1)));
+            totals.extend(joined.map(|queue| (queue, 1)));
+        }
         let mut steps = vec![head.build(
             self.table(),
             &process_key(process.task_id, process.designer_id),
@@ -461,7 +492,7 @@ impl Store {
         }
         match write.task {
             TaskEffect::None => {}
-            TaskEffect::FirstDraftChosen(task) => {
+            TaskEffect::FirstDraftChosen(task, others) => {
                 let mut update = UpdateBuilder::new()
                     .set("status", n(u8::from(TaskStatus::InProgress)))
                     .name("#status", "status")
@@ -482,11 +513,21 @@ impl Store {
                     steps.push(self.add_to_total(OPEN_TOTAL, -1)?);
                 }
                 steps.push(update.build(self.table(), &task_key(task.id))?);
-                for designer in task.designers.iter().filter(|d| **d != process.designer_id) {
-                    let eliminate = UpdateBuilder::new()
+                for other in others
+                    .iter()
+                    .filter(|o| o.designer_id != process.designer_id)
+                {
+                    let mut eliminate = UpdateBuilder::new()
                         .set("eliminated", boolean(true))
-                        .condition("attribute_exists(PK)");
-                    steps.push(eliminate.build(self.table(), &process_key(task.id, *designer))?);
+                        .in_state(other.state());
+                    if let Some(queue) = audit_queue(other, other.state()) {
+                        eliminate = eliminate.dequeue(other);
+                        if other.queue_counted {
+                            totals.push((queue, -1));
+                        }
+                    }
+                    let at = process_key(task.id, other.designer_id);
+                    steps.push(eliminate.build(self.table(), &at)?);
                 }
             }
             TaskEffect::Completed(task) => {
@@ -504,7 +545,27 @@ impl Store {
                 steps.push(update.build(self.table(), &task_key(task.id))?);
             }
         }
+        steps.extend(self.merged_totals(totals)?);
         self.transact(steps, |_| ApiError::OperationFailed).await
+    }
+
+    /// One total step per total named in `changes` (a transaction writes an item once).
+    fn merged_totals(
+        &self,
+        changes: Vec<(String, i64)>,
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        let mut merged: Vec<(String, i64)> = Vec::new();
+        for (name, delta) in changes {
+            match merged.iter_mut().find(|(seen, _)| *seen == name) {
+                Some((_, sum)) => *sum += delta,
+                None => merged.push((name, delta)),
+            }
+        }
+        merged
+            .iter()
+            .filter(|(_, delta)| *delta != 0)
+            .map(|(name, delta)| self.add_to_total(name, *delta))
+            .collect()
     }
 
     fn put_step(&self, at: &ItemKey, upload: &StepItem) -> Result<TransactWriteItem, ApiError> {
@@ -594,16 +655,21 @@ impl Store {
                     update.build(self.table(), &task_key(id))?,
                     self.add_to_total(&status_total(task.status), 1)?,
                 ];
-                // Moved or counted meanwhile: decided again on a fresh read.
-                match self.transact(steps, |_| ApiError::OperationFailed).await {
-                    Ok(()) => Ok(Some(true)),
-                    Err(ApiError::OperationFailed) => Ok(None),
-                    Err(error) => Err(error),
-                }
+                self.count_in(steps).await
             },
             ApiError::OperationFailed,
         )
         .await
+    }
+
+    /// Writes a backfill's `steps`: `Some(true)` once written, `None` when the record moved
+    /// or was counted meanwhile (decided again on a fresh read).
+    async fn count_in(&self, steps: Vec<TransactWriteItem>) -> Result<Option<bool>, ApiError> {
+        match self.transact(steps, |_| ApiError::OperationFailed).await {
+            Ok(()) => Ok(Some(true)),
+            Err(ApiError::OperationFailed) => Ok(None),
+            Err(error) => Err(error),
+        }
     }
 
     /// The stored step configuration, if any.

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::market::*;
 
 /// The ids of a page's items, in order.
-fn ids(page: &Value) -> Vec<u64> {
+pub fn ids(page: &Value) -> Vec<u64> {
     page["data"]
         .as_array()
         .unwrap()
@@ -17,7 +17,8 @@ fn ids(page: &Value) -> Vec<u64> {
         .collect()
 }
 
-async fn queue(app: &TestApp, token: &str, path: &str) -> Value {
+/// The `data` of a list route's answer (200) to `token`.
+pub async fn queue(app: &TestApp, token: &str, path: &str) -> Value {
     let response = app.get(path).token(token).send().await;
     response.assert_ok(200);
     response.data().clone()
@@ -25,7 +26,7 @@ async fn queue(app: &TestApp, token: &str, path: &str) -> Value {
 
 /// The two pages (`count=2`) of a queue of three items, `made` in order: read by one Query
 /// besides the session's and the tally's GetItem, newest first. Answers the first page.
-async fn three_in_two_pages(
+pub async fn three_in_two_pages(
     app: &TestApp,
     token: &str,
     at: impl Fn(u8) -> String,
@@ -176,7 +177,7 @@ async fn a_status_outside_the_enum_is_10000_naming_status() {
 }
 
 /// The operator's store, over a client that may scan (the app's may not).
-fn operator(app: &TestApp) -> shared::store::Store {
+pub fn operator(app: &TestApp) -> shared::store::Store {
     let sdk = api_tests::app::local_sdk_config(api_tests::dynamodb_local::endpoint());
     shared::store::Store::new(aws_sdk_dynamodb::Client::new(&sdk), &app.table)
 }

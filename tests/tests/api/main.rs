@@ -8,6 +8,7 @@ mod catalog;
 mod clients;
 mod credentials;
 mod design;
+mod design_audits;
 mod design_errors;
 mod envelope;
 mod events;

@@ -241,6 +241,7 @@ const ADMIN_LISTS: &[&str] = &[
     "/v1/admin/refunds",
     "/v1/admin/ratings",
     "/v1/admin/design/tasks",
+    "/v1/admin/design/processes",
 ];
 
 /// Routes with `{...}` segments that name no object: the caller's own pages.

@@ -1,4 +1,5 @@
-//! One-shot: counts services, refunds, ratings and design tasks stored before the admin queues in their queue (see
+//! One-shot: counts services, refunds, ratings, design tasks and design processes stored
+//! before the admin queues in their queue (see
 //! `shared::store::backfill`). Run once per table, after the functions that write the queue
 //! keys are deployed:
 //!
@@ -15,8 +16,8 @@ async fn main() -> Result<(), String> {
         .await
         .map_err(|error| format!("{error:?}"))?;
     println!(
-        "backfill-queues: {} services, {} refunds, {} ratings and {} design tasks counted in their queue",
-        done.services, done.refunds, done.ratings, done.design_tasks
+        "backfill-queues: {} services, {} refunds, {} ratings, {} design tasks and {} design processes counted in their queue",
+        done.services, done.refunds, done.ratings, done.design_tasks, done.design_processes
     );
     Ok(())
 }
