@@ -6,6 +6,7 @@ import { ServiceQueue } from "./admin/services";
 import { RefundQueue } from "./admin/refunds";
 import { RatingQueue } from "./admin/ratings";
 import { DesignTaskQueue } from "./admin/design-tasks";
+import { PlatformAudits, CompanyAudits } from "./design/audits";
 import { Categories } from "./admin/categories";
 import { Credentials } from "./admin/credentials";
 import { DirectoryImport } from "./admin/directory";
@@ -25,9 +26,11 @@ const VIEWS: View[] = [
   { route: "/admin/refunds", title: "退款执行", show: (s) => s.admin },
   { route: "/admin/ratings", title: "评价管理", show: (s) => s.admin },
   { route: "/admin/design-tasks", title: "设计任务审核", show: (s) => s.admin },
+  { route: "/admin/design-audits", title: "凭证审核", show: (s) => s.admin },
   { route: "/admin/categories", title: "服务分类", show: (s) => s.admin },
   { route: "/admin/credentials", title: "登录凭证", show: (s) => s.admin },
   { route: "/admin/directory", title: "民兵目录导入", show: (s) => s.admin },
+  { route: "/company/audits", title: "设计稿审核", show: (s) => s.company },
   { route: "/tasks/new", title: "发布任务", show: (s) => s.commander },
   { route: "/tasks/working", title: "进行中的任务", show: (s) => s.commander },
   { route: "/tasks/done", title: "已完成的任务", show: (s) => s.commander },
@@ -46,6 +49,10 @@ function Page({ route, session }: { route: string; session: Session }) {
       return <RatingQueue />;
     case "/admin/design-tasks":
       return <DesignTaskQueue />;
+    case "/admin/design-audits":
+      return <PlatformAudits />;
+    case "/company/audits":
+      return <CompanyAudits />;
     case "/admin/categories":
       return <Categories />;
     case "/admin/credentials":

@@ -1,5 +1,5 @@
-// A status queue of the admin API (`GET /v1/admin/…?status=&page=&count=`): the status
-// tabs, the page of items as a table (cards at phone width), and the pager.
+// A queue of the API (`GET /v1/admin/…?status=&page=&count=`): the status tabs (when it
+// has statuses), the page of items as a table (cards at phone width), and the pager.
 import type { ComponentChildren, FunctionComponent } from "preact";
 import { useState } from "preact/hooks";
 import { pageQuery, v1, type Page } from "./api";
@@ -14,17 +14,15 @@ export interface RowProps<T> {
 export function Queue<T extends { id: number }>(props: {
   title: string;
   path: string;
-  statuses: [number, string][];
+  statuses?: [number, string][];
   columns: string[];
   Row: FunctionComponent<RowProps<T>>;
   empty: string;
 }) {
-  const [status, setStatus] = useState(props.statuses[0][0]);
+  const [status, setStatus] = useState(props.statuses?.[0][0]);
   const [page, setPage] = useState(1);
-  const loaded = useLoad(
-    () => v1<Page<T>>("GET", props.path + pageQuery({ status, page, count: 10 })),
-    [status, page],
-  );
+  const query: Record<string, number> = status === undefined ? { page, count: 10 } : { status, page, count: 10 };
+  const loaded = useLoad(() => v1<Page<T>>("GET", props.path + pageQuery(query)), [status, page]);
   const items = loaded.data?.data;
   const choose = (next: number) => {
     setStatus(next);
@@ -33,7 +31,9 @@ export function Queue<T extends { id: number }>(props: {
   return (
     <section>
       <h1>{props.title}</h1>
-      <StatusTabs label="按状态筛选" options={props.statuses} value={status} onChange={choose} />
+      {props.statuses && status !== undefined && (
+        <StatusTabs label="按状态筛选" options={props.statuses} value={status} onChange={choose} />
+      )}
       <ListState loaded={{ ...loaded, data: items }} empty={props.empty} />
       {items && items.length > 0 && (
         <Table columns={props.columns}>

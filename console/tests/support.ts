@@ -14,6 +14,7 @@ export const ADMIN = { i_code: "admin-demo", order_no: 20260101 };
 export const PUBLISHER = { i_code: "publisher-demo", order_no: 20260105 };
 export const CONSUMER = { i_code: "consumer-demo", order_no: 20260106 };
 export const COMPANY = { i_code: "company-demo", order_no: 20260102 };
+export const DESIGNER = { i_code: "designer-demo", order_no: 20260103 };
 /** The mobilization demo directory: every member signs in as `mob-{id}` / id. */
 export const member = (soldierId: number) => ({ i_code: `mob-${soldierId}`, order_no: soldierId });
 

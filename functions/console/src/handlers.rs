@@ -84,7 +84,9 @@ fn takes_gzip(headers: &HeaderMap) -> bool {
 fn gzipped(file: &str, data: &[u8]) -> Vec<u8> {
     static CACHE: OnceLock<Mutex<HashMap<String, Vec<u8>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     cache
         .entry(file.to_owned())
         .or_insert_with(|| {
