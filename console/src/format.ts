@@ -1,7 +1,8 @@
 // Times: the API writes them as Asia/Shanghai wall time ("2026-12-07 21:30:00"); they are
-// shown as written, whatever the browser's own zone. Unix seconds are converted.
+// shown as written, whatever the browser's own zone. Unix seconds are converted to the
+// same form.
 
-const shanghai = new Intl.DateTimeFormat("zh-CN", {
+const SHANGHAI = new Intl.DateTimeFormat("en-CA", {
   timeZone: "Asia/Shanghai",
   year: "numeric",
   month: "2-digit",
@@ -11,10 +12,17 @@ const shanghai = new Intl.DateTimeFormat("zh-CN", {
   hour12: false,
 });
 
-/** A time for display, in Asia/Shanghai. */
+/** `date` in Asia/Shanghai as "2026-12-07T21:30". */
+function shanghai(date: Date): string {
+  const part = Object.fromEntries(SHANGHAI.formatToParts(date).map((p) => [p.type, p.value]));
+  const hour = part.hour === "24" ? "00" : part.hour;
+  return `${part.year}-${part.month}-${part.day}T${hour}:${part.minute}`;
+}
+
+/** A time for display ("2026-12-07 21:30"), in Asia/Shanghai. */
 export function shanghaiTime(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === "") return "—";
-  if (typeof value === "number") return shanghai.format(new Date(value * 1000));
+  if (typeof value === "number") return shanghai(new Date(value * 1000)).replace("T", " ");
   return value.replace(/:\d\d$/, "");
 }
 
@@ -26,21 +34,7 @@ export function fromLocalInput(value: string): string {
 
 /** Now plus `minutes`, in Asia/Shanghai, as a `datetime-local` value. */
 export function shanghaiInput(minutes: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: "Asia/Shanghai",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hour12: false,
-    })
-      .formatToParts(new Date(Date.now() + minutes * 60_000))
-      .map((part) => [part.type, part.value]),
-  );
-  const hour = parts.hour === "24" ? "00" : parts.hour;
-  return `${parts.year}-${parts.month}-${parts.day}T${hour}:${parts.minute}`;
+  return shanghai(new Date(Date.now() + minutes * 60_000));
 }
 
 /** Money as the API writes it ("300.00"), with the currency sign. */

@@ -3,7 +3,7 @@
 // the process route.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
+import type { Browser, Locator } from "playwright-core";
 import {
   ADMIN,
   API_URL,
@@ -38,6 +38,16 @@ async function upload(task: number, designer: number, token: string, field: stri
   return entry[field];
 }
 
+/** Waits until the photo has loaded from the asset host (its `sml` variant). */
+async function shown(photo: Locator) {
+  await photo.waitFor();
+  for (let tries = 0; tries < 50; tries++) {
+    if (await photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`the photo ${await photo.getAttribute("src")} did not load`);
+}
+
 test("the company approves a first draft and the platform a deposit voucher, with their photos shown", async () => {
   const [customer, admin, designer] = await Promise.all([tokenOf(CONSUMER), tokenOf(ADMIN), tokenOf(DESIGNER)]);
   const designerId = (await v1<{ id: number }>("GET", "/v1/user", designer)).id;
@@ -63,7 +73,7 @@ test("the company approves a first draft and the platform a deposit voucher, wit
   await signInAt(page, COMPANY, "platform");
   await page.getByRole("link", { name: "设计稿审核" }).click();
   const draft = page.getByRole("row").filter({ hasText: title });
-  await draft.getByRole("img", { name: `${title}初稿` }).waitFor();
+  await shown(draft.getByRole("img", { name: `${title}初稿` }));
   await draft.getByRole("button", { name: "通过" }).click();
   await draft.waitFor({ state: "detached" });
   assert.equal((await upload(task, designerId, customer, "first_draft")).audit_status, 1);
@@ -77,7 +87,7 @@ test("the company approves a first draft and the platform a deposit voucher, wit
   await page.getByRole("link", { name: "凭证审核" }).click();
   const voucher = page.getByRole("row").filter({ hasText: title });
   await voucher.getByText("金额 ¥2000.00").waitFor();
-  await voucher.getByRole("img", { name: `${title}定金凭证` }).waitFor();
+  await shown(voucher.getByRole("img", { name: `${title}定金凭证` }));
   await voucher.getByRole("button", { name: "通过" }).click();
   await voucher.waitFor({ state: "detached" });
   assert.equal((await upload(task, designerId, customer, "first_reception")).audit_status, 1);
