@@ -62,3 +62,24 @@ export function WithReason(props: {
     </form>
   );
 }
+
+/** The audit of a queue item: approve at once, or refuse (send back) with a reason. Both
+ *  go to `audit` as the API's `{approve, reason}`. */
+export function Audit(props: {
+  audit: (approve: boolean, reason: string | null) => Promise<unknown>;
+  refuse?: string;
+  then: () => void;
+}) {
+  const refuse = props.refuse ?? "拒绝";
+  return (
+    <>
+      <ActButton label="通过" act={() => props.audit(true, null)} then={props.then} />
+      <WithReason
+        label={refuse}
+        reasonLabel={`${refuse}理由`}
+        act={(reason) => props.audit(false, reason)}
+        then={props.then}
+      />
+    </>
+  );
+}

@@ -1,12 +1,11 @@
 // The platform admin's flows, end to end against the local stack: what the console does
 // is read back through the mini programs' own routes.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { test } from "node:test";
 import {
+  withBrowser,
   ADMIN,
   CONSUMER,
-  launch,
   member,
   memberCookie,
   newPage,
@@ -20,20 +19,14 @@ import {
   v1,
 } from "./support";
 
-let browser: Browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-});
+const browser = withBrowser();
 
 test("the admin approves a service in the console and the mini program then lists it published", async () => {
   const publisher = await tokenOf(PUBLISHER);
   const title = `深度保洁 ${stamp()}`;
   const id = await pendingService(publisher, title);
 
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await signInAt(page, ADMIN, "platform");
   await page.getByRole("link", { name: "服务审核" }).click();
   const row = page.getByRole("row").filter({ hasText: title });
@@ -69,7 +62,7 @@ test("a refund executed in the console (at phone width) reads status 2 through t
   const { id: refund } = await v1<{ id: string }>("POST", "/v1/refund", consumer, { order_id: order, reason: "师傅没有按时上门" });
   await v1("POST", `/v1/refund/${refund}`, publisher, { action: 1 });
 
-  const page = await newPage(browser, "phone");
+  const page = await newPage(browser(), "phone");
   await signInAt(page, ADMIN, "platform");
   await page.getByRole("button", { name: "菜单" }).click();
   await page.getByRole("link", { name: "退款执行" }).click();
@@ -94,7 +87,7 @@ test("a directory import with a bad row shows the row and writes nothing", async
     ],
   };
 
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await signInAt(page, ADMIN, "platform");
   await page.getByRole("link", { name: "民兵目录导入" }).click();
   await page.getByLabel("或粘贴目录 JSON").fill(JSON.stringify(directory, null, 2));

@@ -1,25 +1,18 @@
 // The commander's flows: publishing a task in the form reaches the members it names.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { launch, member, memberCookie, newPage, screenshot, signInAt, stamp, task } from "./support";
+import { test } from "node:test";
+import { withBrowser, member, memberCookie, newPage, screenshot, signInAt, stamp, task } from "./support";
 
 // The demo directory: 海珠区人武部 (office 2) is commanded by member 2; its organisation 201
 // has 15 members, 120101–120115.
 const DISTRICT_COMMANDER = member(2);
 const ORG_MEMBER = member(120_101);
 
-let browser: Browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-});
+const browser = withBrowser();
 
 test("a commander publishes a task in the form and a member's /task/mine lists it", async () => {
   const title = `防汛集结 ${stamp()}`;
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await signInAt(page, DISTRICT_COMMANDER, "commander");
   await page.getByRole("link", { name: "发布任务" }).click();
   await page.getByLabel("任务名称").fill(title);

@@ -2,15 +2,15 @@
 // draft, the platform the customer's deposit voucher; each approval reads back through
 // the process route.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Locator } from "playwright-core";
+import { test } from "node:test";
+import type { Locator } from "playwright-core";
 import {
+  withBrowser,
   ADMIN,
   API_URL,
   COMPANY,
   CONSUMER,
   DESIGNER,
-  launch,
   newPage,
   screenshot,
   signInAt,
@@ -20,13 +20,7 @@ import {
   v1,
 } from "./support";
 
-let browser: Browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-});
+const browser = withBrowser();
 
 /** The upload named `field` in the process's step list, as the process route answers it. */
 async function upload(task: number, designer: number, token: string, field: string) {
@@ -69,7 +63,7 @@ test("the company approves a first draft and the platform a deposit voucher, wit
   await step("first-draft", designer, { photo: await uploadPhoto(designer), explain: "客厅以浅色为主", deposit: "2000" });
 
   // The company's queue shows the draft with its photo; approving it lets the customer choose.
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await signInAt(page, COMPANY, "platform");
   await page.getByRole("link", { name: "设计稿审核" }).click();
   const draft = page.getByRole("row").filter({ hasText: title });

@@ -3,6 +3,7 @@
 // console's form, and the screenshot each test ends with.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 
 export const API_URL = (process.env.API_URL ?? "http://127.0.0.1:9000").replace(/\/$/, "");
@@ -21,13 +22,25 @@ export const member = (soldierId: number) => ({ i_code: `mob-${soldierId}`, orde
 /** Something unique to this run, so a test finds its own rows among earlier ones. */
 export const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Root in a container has no user namespace for Chromium's sandbox.
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+/** One Chromium for the test file: started before its first test, closed after its last.
+ *  Answers a getter for it. */
+export function withBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // Root in a container has no user namespace for Chromium's sandbox.
+      args: ["--no-sandbox", "--disable-dev-shm-usage"],
+    });
   });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("Chromium has not started");
+    return browser;
+  };
 }
 
 /** What went wrong in the pages' loading (server errors, failed requests, script errors). */

@@ -1,6 +1,6 @@
 // 设计任务审核: design tasks by status; approve or refuse a pending one.
 import { v1 } from "../api";
-import { ActButton, WithReason } from "../decide";
+import { Audit } from "../decide";
 import { shanghaiTime, yuan } from "../format";
 import { Cell, Queue, type RowProps } from "../queue";
 import { Photo } from "../ui";
@@ -30,8 +30,8 @@ const STATUSES: [number, string][] = [
 ];
 
 function Row({ item, reload }: RowProps<DesignTask>) {
-  const audit = (approve: boolean, reason?: string) =>
-    v1("POST", `/v1/admin/design/task/${item.id}/audit`, { approve, reason: reason ?? null });
+  const audit = (approve: boolean, reason: string | null) =>
+    v1("POST", `/v1/admin/design/task/${item.id}/audit`, { approve, reason });
   return (
     <tr>
       <Cell label="房屋照片">
@@ -58,12 +58,7 @@ function Row({ item, reload }: RowProps<DesignTask>) {
       </Cell>
       <Cell label="提交时间">{shanghaiTime(item.create_time)}</Cell>
       <Cell label="操作">
-        {item.status === 0 && (
-          <>
-            <ActButton label="通过" act={() => audit(true)} then={reload} />
-            <WithReason label="拒绝" reasonLabel="拒绝理由" act={(reason) => audit(false, reason)} then={reload} />
-          </>
-        )}
+        {item.status === 0 && <Audit audit={audit} then={reload} />}
       </Cell>
     </tr>
   );

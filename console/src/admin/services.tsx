@@ -1,7 +1,7 @@
 // 服务审核: services by status; approve or refuse a pending one, force a listed one off
 // the shelf.
 import { v1 } from "../api";
-import { ActButton, WithReason } from "../decide";
+import { Audit, WithReason } from "../decide";
 import { shanghaiTime, yuan } from "../format";
 import { Cell, Queue, type RowProps } from "../queue";
 import { Photo } from "../ui";
@@ -26,8 +26,8 @@ const STATUSES: [number, string][] = [
 ];
 
 function Row({ item, reload }: RowProps<Service>) {
-  const audit = (approve: boolean, reason?: string) =>
-    v1("POST", `/v1/admin/service/${item.id}/audit`, { approve, reason: reason ?? null });
+  const audit = (approve: boolean, reason: string | null) =>
+    v1("POST", `/v1/admin/service/${item.id}/audit`, { approve, reason });
   return (
     <tr>
       <Cell label="封面">
@@ -44,12 +44,7 @@ function Row({ item, reload }: RowProps<Service>) {
       </Cell>
       <Cell label="提交时间">{shanghaiTime(item.create_time)}</Cell>
       <Cell label="操作">
-        {item.status === 0 && (
-          <>
-            <ActButton label="通过" act={() => audit(true)} then={reload} />
-            <WithReason label="拒绝" reasonLabel="拒绝理由" act={(reason) => audit(false, reason)} then={reload} />
-          </>
-        )}
+        {item.status === 0 && <Audit audit={audit} then={reload} />}
         {(item.status === 1 || item.status === 2) && (
           <WithReason
             label="强制下架"

@@ -3,7 +3,7 @@
 // Each item shows what was uploaded — photos, rooms, amounts — and is approved or sent back
 // with a reason through the process's next step.
 import { v1 } from "../api";
-import { ActButton, WithReason } from "../decide";
+import { Audit } from "../decide";
 import { shanghaiTime, yuan } from "../format";
 import { Cell, Queue, type RowProps } from "../queue";
 import { COMPANY_QUEUE } from "../session";
@@ -96,11 +96,8 @@ function Upload({ item }: { item: AuditItem }) {
 
 function Row({ item, reload }: RowProps<AuditItem>) {
   const [stepName, auditStep] = STEPS[item.step_id] ?? [`第 ${item.step_id} 步`, ""];
-  const audit = (approve: boolean, reason?: string) =>
-    v1("POST", `/v1/design/task/${item.task_id}/process/${item.designer_id}/${auditStep}`, {
-      approve,
-      reason: reason ?? null,
-    });
+  const audit = (approve: boolean, reason: string | null) =>
+    v1("POST", `/v1/design/task/${item.task_id}/process/${item.designer_id}/${auditStep}`, { approve, reason });
   return (
     <tr>
       <Cell label="任务">
@@ -116,8 +113,7 @@ function Row({ item, reload }: RowProps<AuditItem>) {
       </Cell>
       <Cell label="提交时间">{shanghaiTime(item.time)}</Cell>
       <Cell label="操作">
-        <ActButton label="通过" act={() => audit(true)} then={reload} />
-        <WithReason label="驳回" reasonLabel="驳回理由" act={(reason) => audit(false, reason)} then={reload} />
+        <Audit audit={audit} refuse="驳回" then={reload} />
       </Cell>
     </tr>
   );
