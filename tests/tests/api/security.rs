@@ -244,8 +244,10 @@ const ADMIN_LISTS: &[&str] = &[
     "/v1/admin/design/processes",
 ];
 
-/// Routes with `{...}` segments that name no object: the caller's own pages.
+/// Routes with `{...}` segments that name no object: the caller's own pages, and the
+/// console's public files.
 const NOT_OBJECT_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/console/assets/{file}"),
     ("GET", "/task/working/{n}/{page}"),
     ("GET", "/task/done/{n}/{page}"),
     ("GET", "/task/mine/{n}/{page}"),
