@@ -1,3 +1,4 @@
+import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { go, useRoute } from "./route";
 import { currentSession, signIn, signOut, type Session, type SignInAs } from "./session";
@@ -18,56 +19,30 @@ interface View {
   route: string;
   title: string;
   show: (session: Session) => boolean;
+  page: () => JSX.Element;
 }
 
-/** Every view the navigation offers, and who sees it. */
+/** Every view the navigation offers, who sees it, and what it shows. */
 const VIEWS: View[] = [
-  { route: "/admin/services", title: "服务审核", show: (s) => s.admin },
-  { route: "/admin/refunds", title: "退款执行", show: (s) => s.admin },
-  { route: "/admin/ratings", title: "评价管理", show: (s) => s.admin },
-  { route: "/admin/design-tasks", title: "设计任务审核", show: (s) => s.admin },
-  { route: "/admin/design-audits", title: "凭证审核", show: (s) => s.admin },
-  { route: "/admin/categories", title: "服务分类", show: (s) => s.admin },
-  { route: "/admin/credentials", title: "登录凭证", show: (s) => s.admin },
-  { route: "/admin/directory", title: "民兵目录导入", show: (s) => s.admin },
-  { route: "/company/audits", title: "设计稿审核", show: (s) => s.company },
-  { route: "/tasks/new", title: "发布任务", show: (s) => s.commander },
-  { route: "/tasks/working", title: "进行中的任务", show: (s) => s.commander },
-  { route: "/tasks/done", title: "已完成的任务", show: (s) => s.commander },
+  { route: "/admin/services", title: "服务审核", show: (s) => s.admin, page: () => <ServiceQueue /> },
+  { route: "/admin/refunds", title: "退款执行", show: (s) => s.admin, page: () => <RefundQueue /> },
+  { route: "/admin/ratings", title: "评价管理", show: (s) => s.admin, page: () => <RatingQueue /> },
+  { route: "/admin/design-tasks", title: "设计任务审核", show: (s) => s.admin, page: () => <DesignTaskQueue /> },
+  { route: "/admin/design-audits", title: "凭证审核", show: (s) => s.admin, page: () => <PlatformAudits /> },
+  { route: "/admin/categories", title: "服务分类", show: (s) => s.admin, page: () => <Categories /> },
+  { route: "/admin/credentials", title: "登录凭证", show: (s) => s.admin, page: () => <Credentials /> },
+  { route: "/admin/directory", title: "民兵目录导入", show: (s) => s.admin, page: () => <DirectoryImport /> },
+  { route: "/company/audits", title: "设计稿审核", show: (s) => s.company, page: () => <CompanyAudits /> },
+  { route: "/tasks/new", title: "发布任务", show: (s) => s.commander, page: () => <PublishTask /> },
+  { route: "/tasks/working", title: "进行中的任务", show: (s) => s.commander, page: () => <TaskList kind="working" /> },
+  { route: "/tasks/done", title: "已完成的任务", show: (s) => s.commander, page: () => <TaskList kind="done" /> },
 ];
 
 function Page({ route, session }: { route: string; session: Session }) {
   const detail = route.match(/^\/tasks\/(\d+)$/);
   if (detail && session.commander) return <TaskDetail id={Number(detail[1])} />;
   const view = VIEWS.find((v) => v.route === route && v.show(session));
-  switch (view?.route) {
-    case "/admin/services":
-      return <ServiceQueue />;
-    case "/admin/refunds":
-      return <RefundQueue />;
-    case "/admin/ratings":
-      return <RatingQueue />;
-    case "/admin/design-tasks":
-      return <DesignTaskQueue />;
-    case "/admin/design-audits":
-      return <PlatformAudits />;
-    case "/company/audits":
-      return <CompanyAudits />;
-    case "/admin/categories":
-      return <Categories />;
-    case "/admin/credentials":
-      return <Credentials />;
-    case "/admin/directory":
-      return <DirectoryImport />;
-    case "/tasks/new":
-      return <PublishTask />;
-    case "/tasks/working":
-      return <TaskList kind="working" />;
-    case "/tasks/done":
-      return <TaskList kind="done" />;
-    default:
-      return <Home session={session} />;
-  }
+  return view ? view.page() : <Home session={session} />;
 }
 
 function Home({ session }: { session: Session }) {
