@@ -16,7 +16,7 @@
 //!
 //! Every transition of a process is written conditioned on the state it was decided on.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
@@ -554,16 +554,13 @@ impl Store {
         &self,
         changes: Vec<(String, i64)>,
     ) -> Result<Vec<TransactWriteItem>, ApiError> {
-        let mut merged: Vec<(String, i64)> = Vec::new();
+        let mut merged: BTreeMap<String, i64> = BTreeMap::new();
         for (name, delta) in changes {
-            match merged.iter_mut().find(|(seen, _)| *seen == name) {
-                Some((_, sum)) => *sum += delta,
-                None => merged.push((name, delta)),
-            }
+            *merged.entry(name).or_default() += delta;
         }
         merged
             .iter()
-            .filter(|(_, delta)| *delta != 0)
+            .filter(|(_, delta)| **delta != 0)
             .map(|(name, delta)| self.add_to_total(name, *delta))
             .collect()
     }
